@@ -1,0 +1,134 @@
+// The gateway's configuration: its types, every default in one object (units in comments), and the
+// validator that turns a raw file/env layer into typed values with errors that name the key path.
+import { ConfigError } from '../errors.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export interface ServiceConfig {
+  /** Base URLs of the service's instances (the load-balancing list). */
+  urls: string[];
+  /** Absolute path of the service's SDL file. */
+  schema: string;
+  /** Total time for one REST call, in ms. @default 10000 */
+  timeoutMs: number;
+  /** Most keys in one batch call (`GET /movies?ids=…`). @default 500 */
+  maxBatchSize: number;
+  /** Longest URL a batch call may have, in characters; longer batches are split. @default 8000 */
+  maxUrlLength: number;
+}
+
+export interface GatewayConfig {
+  /** Interface to listen on. @default "127.0.0.1" (loopback; set "0.0.0.0" or "::" to serve a network) */
+  host: string;
+  /** @default 3000 */
+  port: number;
+  logLevel: LogLevel;
+  graphql: {
+    /** Serve GraphiQL (assets from the gateway itself) to browsers on the GraphQL path. @default true, false in production */
+    graphiql: boolean;
+    /** Add `extensions.upstream` (the REST calls an operation made) to responses. @default true, false in production */
+    devExtensions: boolean;
+    /** Largest GraphQL request body, in bytes. @default 1 MiB */
+    maxBodyBytes: number;
+  };
+  /** Origins allowed to call the gateway from a browser; none by default (no CORS headers). */
+  cors: { origins: string[] };
+  /** Accept a caller's `X-Request-Id` (when well formed) instead of always minting one. @default true */
+  trustRequestId: boolean;
+  services: Record<string, ServiceConfig>;
+}
+
+/** Defaults for every service entry, in ms and counts. */
+export const SERVICE_DEFAULTS = Object.freeze({
+  timeoutMs: 10_000, // 10 s
+  maxBatchSize: 500, // keys; the example services accept up to 1,000
+  maxUrlLength: 8_000, // characters; common servers refuse request lines over 8 KiB
+});
+
+export const GATEWAY_DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 3000,
+  logLevel: 'info' as LogLevel,
+  graphql: { graphiql: true, devExtensions: true, maxBodyBytes: 1024 * 1024 }, // 1 MiB
+  cors: { origins: [] as string[] },
+  trustRequestId: true,
+});
+
+/** What NODE_ENV=production changes before the file and the environment are applied. */
+export const PRODUCTION_PRESET = Object.freeze({
+  logLevel: 'warn' as LogLevel,
+  graphql: { graphiql: false, devExtensions: false },
+});
+
+/** Where a raw value came from, for error messages: `gateway.config.json#/services/users/urls/0`, `PORT in .env`. */
+export type Where = (path: string) => string;
+
+export const fail = (where: string, message: string): never => {
+  throw new ConfigError(`${where}: ${message}`);
+};
+
+export function parseDuration(value: unknown, where: string): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'string') {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
+    if (m) return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
+  }
+  return fail(where, `expected a duration such as 500 (ms), "500ms", "10s" or "1m", got ${JSON.stringify(value)}`);
+}
+
+export function parseInteger(value: unknown, where: string, lo: number, hi: number): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) {
+    return fail(where, `expected an integer from ${lo} to ${hi}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function parseBoolean(value: unknown, where: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return fail(where, `expected true or false, got ${JSON.stringify(value)}`);
+}
+
+export function parseString(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.trim() === '') return fail(where, `expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value.trim();
+}
+
+export function parseHttpUrl(value: unknown, where: string): string {
+  const text = parseString(value, where);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail(where, `expected an http(s) URL such as "http://localhost:3001", got ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(where, `expected an http(s) URL, got ${JSON.stringify(text)}`);
+  if (url.search || url.hash || url.username || url.password) {
+    return fail(where, `a service URL has no query, fragment or credentials, got ${JSON.stringify(text)}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+export function parseObject(value: unknown, where: string, keys: readonly string[]): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(where, `expected an object, got ${JSON.stringify(value)}`);
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) fail(`${where}/${key}`, `unknown key (known: ${keys.join(', ')})`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function parseArray(value: unknown, where: string): unknown[] {
+  if (!Array.isArray(value)) return fail(where, `expected an array, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

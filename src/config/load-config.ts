@@ -1,0 +1,174 @@
+// Builds the frozen GatewayConfig: defaults < production preset < config file < environment (.env
+// beneath the process environment). Every error names the key path or variable and where it came from.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.ts';
+import {
+  deepFreeze,
+  fail,
+  GATEWAY_DEFAULTS,
+  LOG_LEVELS,
+  parseArray,
+  parseBoolean,
+  parseDuration,
+  parseHttpUrl,
+  parseInteger,
+  parseObject,
+  parseString,
+  PRODUCTION_PRESET,
+  SERVICE_DEFAULTS,
+  type GatewayConfig,
+  type LogLevel,
+  type ServiceConfig,
+} from './config-schema.ts';
+import { readEnv, type EnvSource } from './env.ts';
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SERVICE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** The example services, used when no config file names services. */
+function defaultServices(): Record<string, ServiceConfig> {
+  return {
+    users: { urls: ['http://localhost:3001'], schema: resolve(PACKAGE_ROOT, 'schema/users.graphql'), ...SERVICE_DEFAULTS },
+    movies: { urls: ['http://localhost:3002'], schema: resolve(PACKAGE_ROOT, 'schema/movies.graphql'), ...SERVICE_DEFAULTS },
+  };
+}
+
+export interface LoadConfigOptions {
+  /** Config file path; default: $GATEWAY_CONFIG, else `gateway.config.json` in `cwd` if it exists. */
+  file?: string | undefined;
+  /** A config object applied after the file (same shape as the file), e.g. from tests. */
+  overrides?: Record<string, unknown>;
+  /** @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** `.env` file read beneath `env`; default `.env` in `cwd`; `false` reads none. */
+  envFile?: string | false;
+  /** @default process.cwd() */
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = readEnv(options.env ?? process.env, options.envFile === false ? undefined : resolve(cwd, options.envFile ?? '.env'));
+
+  const config: GatewayConfig = {
+    ...structuredClone(GATEWAY_DEFAULTS),
+    services: defaultServices(),
+  };
+  if (env.get('NODE_ENV')?.value === 'production') {
+    config.logLevel = PRODUCTION_PRESET.logLevel;
+    Object.assign(config.graphql, PRODUCTION_PRESET.graphql);
+  }
+
+  const file = options.file ?? env.get('GATEWAY_CONFIG')?.value ?? (existsSync(resolve(cwd, 'gateway.config.json')) ? 'gateway.config.json' : undefined);
+  if (file !== undefined) {
+    const path = resolve(cwd, file);
+    applyLayer(config, readJsonFile(path), (p) => `${path}#${p}`, dirname(path));
+  }
+  if (options.overrides) applyLayer(config, options.overrides, (p) => `config overrides#${p}`, cwd);
+  applyEnv(config, env);
+
+  if (Object.keys(config.services).length === 0) throw new ConfigError('services: at least one service must be configured');
+  return deepFreeze(config);
+}
+
+function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'services'] as const;
+const SERVICE_KEYS = ['urls', 'schema', 'timeout', 'maxBatchSize', 'maxUrlLength'] as const;
+
+function parseLogLevel(value: unknown, where: string): LogLevel {
+  if (!LOG_LEVELS.includes(value as LogLevel)) return fail(where, `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as LogLevel;
+}
+
+/** Applies one file-shaped layer onto `config`. A `services` object replaces the default service list. */
+function applyLayer(config: GatewayConfig, raw: unknown, where: (path: string) => string, baseDir: string): void {
+  const top = parseObject(raw, where(''), TOP_KEYS);
+  if (top.host !== undefined) config.host = parseString(top.host, where('/host'));
+  if (top.port !== undefined) config.port = parseInteger(top.port, where('/port'), 0, 65535);
+  if (top.logLevel !== undefined) config.logLevel = parseLogLevel(top.logLevel, where('/logLevel'));
+  if (top.trustRequestId !== undefined) config.trustRequestId = parseBoolean(top.trustRequestId, where('/trustRequestId'));
+  if (top.graphql !== undefined) {
+    const g = parseObject(top.graphql, where('/graphql'), ['graphiql', 'devExtensions', 'maxBodyBytes']);
+    if (g.graphiql !== undefined) config.graphql.graphiql = parseBoolean(g.graphiql, where('/graphql/graphiql'));
+    if (g.devExtensions !== undefined) config.graphql.devExtensions = parseBoolean(g.devExtensions, where('/graphql/devExtensions'));
+    if (g.maxBodyBytes !== undefined) config.graphql.maxBodyBytes = parseInteger(g.maxBodyBytes, where('/graphql/maxBodyBytes'), 1024, 64 * 1024 * 1024);
+  }
+  if (top.cors !== undefined) {
+    const c = parseObject(top.cors, where('/cors'), ['origins']);
+    if (c.origins !== undefined) config.cors.origins = parseArray(c.origins, where('/cors/origins')).map((o, i) => parseOrigin(o, where(`/cors/origins/${i}`)));
+  }
+  if (top.services !== undefined) {
+    const services = parseObject(top.services, where('/services'), Object.keys(top.services as object));
+    config.services = {};
+    for (const [name, entry] of Object.entries(services)) {
+      const at = (p: string): string => where(`/services/${name}${p}`);
+      if (!SERVICE_NAME.test(name)) fail(at(''), 'a service name is lower case letters, digits and _ (it names the service in errors and env variables)');
+      const s = parseObject(entry, at(''), SERVICE_KEYS);
+      if (s.urls === undefined) fail(at('/urls'), 'missing: list the base URL of each instance, e.g. ["http://localhost:3001"]');
+      if (s.schema === undefined) fail(at('/schema'), 'missing: the path of the service SDL file, e.g. "schema/users.graphql"');
+      const urls = parseArray(s.urls, at('/urls')).map((u, i) => parseHttpUrl(u, at(`/urls/${i}`)));
+      if (urls.length === 0) fail(at('/urls'), 'list at least one instance URL');
+      config.services[name] = {
+        urls,
+        schema: resolve(baseDir, parseString(s.schema, at('/schema'))),
+        timeoutMs: s.timeout === undefined ? SERVICE_DEFAULTS.timeoutMs : parseDuration(s.timeout, at('/timeout')),
+        maxBatchSize: s.maxBatchSize === undefined ? SERVICE_DEFAULTS.maxBatchSize : parseInteger(s.maxBatchSize, at('/maxBatchSize'), 1, 10_000),
+        maxUrlLength: s.maxUrlLength === undefined ? SERVICE_DEFAULTS.maxUrlLength : parseInteger(s.maxUrlLength, at('/maxUrlLength'), 256, 65_536),
+      };
+    }
+  }
+}
+
+function parseOrigin(value: unknown, where: string): string {
+  const text = parseString(value, where);
+  if (text === '*') return fail(where, 'a wildcard origin is not allowed; list the origins that may call the gateway');
+  const url = parseHttpUrl(text, where);
+  return new URL(url).origin;
+}
+
+const csv = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+function applyEnv(config: GatewayConfig, env: EnvSource): void {
+  const get = (key: string) => {
+    const v = env.get(key);
+    return v && v.value.trim() !== '' ? v : undefined;
+  };
+  let v;
+  if ((v = get('PORT'))) config.port = parseInteger(v.value, v.where, 0, 65535);
+  if ((v = get('HOST'))) config.host = parseString(v.value, v.where);
+  if ((v = get('LOG_LEVEL'))) config.logLevel = parseLogLevel(v.value, v.where);
+  if ((v = get('GRAPHIQL'))) config.graphql.graphiql = parseBoolean(v.value, v.where);
+  if ((v = get('GATEWAY_DEV_EXTENSIONS'))) config.graphql.devExtensions = parseBoolean(v.value, v.where);
+  if ((v = get('CORS_ORIGINS'))) {
+    const where = v.where;
+    config.cors.origins = csv(v.value).map((o) => parseOrigin(o, where));
+  }
+  const setUrls = (name: string, value: { value: string; where: string }): void => {
+    const service = config.services[name];
+    if (!service) return fail(value.where, `no service named "${name}" is configured (configured: ${Object.keys(config.services).join(', ')})`);
+    const urls = csv(value.value).map((u) => parseHttpUrl(u, value.where));
+    if (urls.length === 0) fail(value.where, 'list at least one instance URL');
+    service.urls = urls;
+  };
+  if ((v = get('USER_SERVICE_URL'))) setUrls('users', v);
+  if ((v = get('MOVIE_SERVICE_URL'))) setUrls('movies', v);
+  for (const [key, value] of env) {
+    const m = /^SERVICE_([A-Z][A-Z0-9_]*)_URLS$/.exec(key);
+    if (m && value.value.trim() !== '') setUrls((m[1] as string).toLowerCase(), value);
+  }
+}

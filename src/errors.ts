@@ -1,0 +1,40 @@
+// The one catalogue of public error codes and their HTTP statuses. GraphQL errors carry
+// `extensions.{ code, http.status, service }`; REST error bodies are `{ error: { code, message, requestId } }`.
+import { GraphQLError } from 'graphql';
+
+export type GatewayErrorCode =
+  | 'NOT_FOUND' // the entity or REST resource does not exist
+  | 'BAD_USER_INPUT' // the service rejected the input (400, 409, 422), with the service's message
+  | 'UPSTREAM_ERROR' // the service failed (5xx), or could not be reached
+  | 'GATEWAY_TIMEOUT' // the service did not answer in time
+  | 'BAD_REQUEST' // the request to the gateway itself is malformed
+  | 'UNSUPPORTED_MEDIA_TYPE' // a POST body that is not JSON
+  | 'ROUTE_NOT_FOUND' // no route on the gateway for this path
+  | 'INTERNAL_SERVER_ERROR' // a bug in the gateway; details are in the log, never in the response
+  | 'CONFIG_INVALID'; // start-up only: the configuration or an SDL file is wrong
+
+export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.freeze({
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  UPSTREAM_ERROR: 502,
+  GATEWAY_TIMEOUT: 504,
+  BAD_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  ROUTE_NOT_FOUND: 404,
+  INTERNAL_SERVER_ERROR: 500,
+  CONFIG_INVALID: 500,
+});
+
+/** A GraphQL error with a public code; `service` names the upstream service it came from, if any. */
+export function gatewayGraphQLError(code: GatewayErrorCode, message: string, service?: string): GraphQLError {
+  const extensions: Record<string, unknown> = { code };
+  if (service !== undefined) extensions.service = service;
+  return new GraphQLError(message, { extensions });
+}
+
+/** Thrown at start-up when the configuration or an SDL file is wrong; the message names the file and the problem. */
+export class ConfigError extends Error {
+  static readonly code = 'CONFIG_INVALID';
+  readonly code = ConfigError.code;
+  override readonly name = 'ConfigError';
+}

@@ -1,0 +1,74 @@
+// The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the JSON-only
+// guard first (before any body is parsed), then the dev-mode upstream trace around execution.
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import type { GatewayConfig } from '../config/config-schema.ts';
+import type { EntityOwner } from '../loaders/batch-load.ts';
+import { RestScope } from '../loaders/rest-scope.ts';
+import type { Logger } from '../logger.ts';
+import type { ResolverContext } from '../schema/resolver-context.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { renderLocalGraphiQL } from './graphiql.ts';
+import { createMaskError } from './mask-error.ts';
+import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
+import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
+
+/** Passed by the HTTP server with each request. */
+export interface ServerContext {
+  requestId: string;
+}
+
+export type GatewayYoga = YogaServerInstance<ServerContext, ResolverContext>;
+
+export interface CreateYogaOptions {
+  schema: GraphQLSchema;
+  owners: ReadonlyMap<string, EntityOwner>;
+  upstream: UpstreamClient;
+  config: GatewayConfig;
+  logger: Logger;
+}
+
+export function createGatewayYoga({ schema, owners, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
+  const trace = config.graphql.devExtensions;
+  const origins = config.cors.origins;
+  return createYoga<ServerContext, ResolverContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: ({ requestId }) => ({ rest: new RestScope(upstream, owners, requestId, trace) }),
+    graphiql: config.graphql.graphiql ? { defaultQuery: EXAMPLE_QUERY } : false,
+    renderGraphiQL: renderLocalGraphiQL,
+    // Yoga reflects any Origin by default; the gateway answers CORS only for configured origins.
+    cors: origins.length > 0 ? { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization', 'x-request-id'], maxAge: 600 } : false,
+    maskedErrors: { maskError: createMaskError(logger), isDev: false },
+    maxRequestBodySize: config.graphql.maxBodyBytes,
+    multipart: false,
+    batching: false,
+    landingPage: false,
+    healthCheckEndpoint: '/graphql/healthz', // the gateway's own /healthz is served by the router
+    logging: {
+      debug: (...args) => logger.debug(String(args[0]), { detail: args.slice(1).map(String) }),
+      info: (...args) => logger.info(String(args[0]), { detail: args.slice(1).map(String) }),
+      warn: (...args) => logger.warn(String(args[0]), { detail: args.slice(1).map(String) }),
+      error: (...args) => logger.error(String(args[0]), { detail: args.slice(1).map(String) }),
+    },
+    plugins: [useJsonPostOnly(), ...(trace ? [useUpstreamTrace()] : [])],
+  });
+}
+
+const EXAMPLE_QUERY = /* GraphQL */ `# Users from the users service, their favorite movies from the movies service,
+# and each movie's director from the users service again: three REST calls in all
+# (see "extensions.upstream" in the result).
+{
+  users(limit: 5) {
+    id
+    name
+    favoriteMovies {
+      title
+      year
+      director {
+        name
+      }
+    }
+  }
+}
+`;

@@ -1,0 +1,7 @@
+// The gateway's public API.
+export { loadConfig, type LoadConfigOptions } from './config/load-config.ts';
+export type { GatewayConfig, ServiceConfig, LogLevel } from './config/config-schema.ts';
+export { createGateway, type Gateway, type CreateGatewayOptions } from './create-gateway.ts';
+export { ConfigError, HTTP_STATUS, type GatewayErrorCode } from './errors.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { REST_DIRECTIVES_SDL } from './schema/directives/rest-directives.ts';

@@ -1,0 +1,83 @@
+// The batch functions behind entity loaders: keys → one GET per chunk (split by the service's maximum
+// batch size and URL length), answers checked and returned in key order, null for a missing entity.
+import type { BatchLoadFn } from 'dataloader';
+import { gatewayGraphQLError } from '../errors.ts';
+import { restError } from '../schema/map-rest-error.ts';
+import type { TemplateScope } from '../schema/template.ts';
+import type { UpstreamResponse } from '../upstream/upstream-client.ts';
+
+export type EntityRecord = Record<string, unknown>;
+
+/** What the loaders need to know about an entity and the service that owns it. */
+export interface EntityOwner {
+  typeName: string;
+  service: string;
+  keyField: string;
+  load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined };
+  maxBatchSize: number;
+  maxUrlLength: number;
+}
+
+export type Get = (service: string, path: string) => Promise<UpstreamResponse>;
+
+/** Splits keys so that no chunk has more than `maxSize` keys or makes a URL longer than `maxLength`. */
+export function chunkKeys(keys: readonly string[], prefixLength: number, maxSize: number, maxLength: number): string[][] {
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let length = prefixLength;
+  for (const key of keys) {
+    const add = encodeURIComponent(key).length + 1;
+    if (chunk.length > 0 && (chunk.length >= maxSize || length + add > maxLength)) {
+      chunks.push(chunk);
+      chunk = [];
+      length = prefixLength;
+    }
+    chunk.push(key);
+    length += add;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+function checkItem(owner: EntityOwner, key: string, item: unknown): EntityRecord | null | Error {
+  if (item === null || item === undefined) return null;
+  if (typeof item !== 'object' || String((item as EntityRecord)[owner.keyField]) !== key) {
+    return gatewayGraphQLError('UPSTREAM_ERROR', `${owner.service} service answered a batch of ${owner.typeName} out of key order`, owner.service);
+  }
+  return item as EntityRecord;
+}
+
+export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string, EntityRecord | null> {
+  const { load, service } = owner;
+  if ('batchPath' in load) {
+    const prefix = `${load.batchPath}?${encodeURIComponent(load.batchParam)}=`;
+    const loadChunk = async (chunk: string[]): Promise<Array<EntityRecord | null | Error>> => {
+      const res = await get(service, prefix + chunk.map(encodeURIComponent).join(','));
+      if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
+      if (!Array.isArray(res.body) || res.body.length !== chunk.length) {
+        throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with a different count`, service);
+      }
+      const items = res.body as unknown[];
+      return chunk.map((key, i) => checkItem(owner, key, items[i]));
+    };
+    return async (keys) => {
+      const chunks = chunkKeys(keys, prefix.length, owner.maxBatchSize, owner.maxUrlLength);
+      // A failed chunk fails only its own keys; DataLoader does not cache the Errors.
+      const results = await Promise.all(chunks.map((c) => loadChunk(c).catch((err: Error) => c.map(() => err))));
+      return results.flat();
+    };
+  }
+  // No batch endpoint: one GET per distinct key, concurrently; 404 is a missing entity.
+  return (keys) =>
+    Promise.all(
+      keys.map(async (key) => {
+        const path = load.path({ key });
+        if (path === undefined) return null;
+        const res = await get(service, path).catch((err: Error) => err);
+        if (res instanceof Error) return res;
+        if (res.status === 404) return null;
+        if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body);
+        return checkItem(owner, key, res.body);
+      }),
+    );
+}

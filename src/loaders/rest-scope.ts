@@ -1,0 +1,59 @@
+// Everything one GraphQL request uses to reach the services: the request id, a GET dedupe cache, one
+// DataLoader per entity type (made on first use) and, in dev mode, the list of REST calls made.
+// A new scope per request: nothing here is shared across requests or users.
+import DataLoader from 'dataloader';
+import { failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
+import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
+import { entityBatchFn, type EntityOwner, type EntityRecord } from './batch-load.ts';
+import { RequestCache } from './request-cache.ts';
+
+export class RestScope {
+  readonly requestId: string;
+  /** The calls made so far, when tracing (dev mode); undefined otherwise. */
+  readonly calls: CallRecord[] | undefined;
+  readonly #client: UpstreamClient;
+  readonly #owners: ReadonlyMap<string, EntityOwner>;
+  readonly #gets = new RequestCache<UpstreamResponse>();
+  readonly #loaders = new Map<string, DataLoader<string, EntityRecord | null>>();
+  readonly #onCall: ((record: CallRecord) => void) | undefined;
+  readonly #get = (service: string, path: string): Promise<UpstreamResponse> =>
+    this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined));
+
+  constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, requestId: string, trace: boolean) {
+    this.#client = client;
+    this.#owners = owners;
+    this.requestId = requestId;
+    this.calls = trace ? [] : undefined;
+    const calls = this.calls;
+    this.#onCall = calls ? (record) => calls.push(record) : undefined;
+  }
+
+  /** One REST call; GETs are deduplicated within the request, and any write clears what was read. */
+  call(service: string, method: HttpMethod, path: string, body?: unknown): Promise<UpstreamResponse> {
+    if (method === 'GET') return this.#get(service, path);
+    this.#gets.clear();
+    for (const loader of this.#loaders.values()) loader.clearAll();
+    return this.#send(service, method, path, body);
+  }
+
+  /** The per-request loader of an entity type, by key, through its owning service. */
+  entity(typeName: string): DataLoader<string, EntityRecord | null> {
+    let loader = this.#loaders.get(typeName);
+    if (!loader) {
+      const owner = this.#owners.get(typeName);
+      if (!owner) throw new Error(`no owner for entity ${typeName}`); // the schema build rules this out
+      loader = new DataLoader(entityBatchFn(owner, this.#get), { maxBatchSize: Number.MAX_SAFE_INTEGER });
+      this.#loaders.set(typeName, loader);
+    }
+    return loader;
+  }
+
+  async #send(service: string, method: HttpMethod, path: string, body: unknown): Promise<UpstreamResponse> {
+    try {
+      return await this.#client.call(service, { method, path, body, requestId: this.requestId }, this.#onCall);
+    } catch (err) {
+      if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// Command line entry: load the configuration, build and start the gateway, stop cleanly on SIGINT/SIGTERM.
+// A bad configuration or SDL file prints one message naming the file (and line) and exits with 1.
+import { loadConfig } from './config/load-config.ts';
+import { createGateway } from './create-gateway.ts';
+import { ConfigError } from './errors.ts';
+
+async function main(): Promise<void> {
+  const configArg = process.argv.indexOf('--config');
+  const file = configArg === -1 ? undefined : process.argv[configArg + 1];
+  const config = loadConfig({ file });
+  const gateway = createGateway(config);
+  const url = await gateway.listen();
+  console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
+  const stop = (): void => {
+    gateway.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`gateway: configuration error\n${err.message}`);
+  else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`gateway: ${(err as Error).message} (is another gateway running? set PORT)`);
+  else console.error('gateway: failed to start', err);
+  process.exit(1);
+});

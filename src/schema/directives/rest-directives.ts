@@ -1,0 +1,113 @@
+// The directives of a REST-wrapped subgraph: their SDL (validated against every schema/*.graphql file)
+// and the typed form of their arguments, read straight from the SDL's AST.
+import { Kind, parse, Source, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
+
+export const REST_DIRECTIVES_SDL = /* GraphQL */ `
+  "HTTP methods a @rest field can call."
+  enum RestMethod { GET POST PUT PATCH DELETE }
+
+  """
+  A value written in the SDL: a string that may hold placeholders ({args.name}, {parent.field}), or an
+  object or list of such values, e.g. { limit: "{args.limit}" }.
+  """
+  scalar RestTemplate
+
+  """
+  Resolves the field with one REST call to this file's service. path: "/users/{args.id}" (each
+  placeholder one encoded segment); query: { name: template } (null values left out); body: a template
+  (the JSON body); select: a dotted path into the JSON answer.
+  """
+  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, select: String) on FIELD_DEFINITION
+
+  """
+  Marks an entity: a type identified by its key field that other services may refer to. The service
+  that owns it says how to load it: batchPath answers GET batchPath?batchParam=k1,k2 with an array in
+  key order (null where missing); path ("/movies/{key}") loads one at a time. A declaration with neither
+  is a reference to an entity another service owns.
+  """
+  directive @entity(key: String = "id", batchPath: String, batchParam: String = "ids", path: String) on OBJECT
+
+  """
+  Resolves to entities of the field's type by key, through the owning service's loader (batched per
+  request). key: "{parent.directorId}", "{parent.favoriteMovieIds}" (a list), or "{args.id}".
+  """
+  directive @ref(key: String!) on FIELD_DEFINITION
+
+  "Kept for resolvers (raw ids), hidden from the public schema."
+  directive @internal on FIELD_DEFINITION
+`;
+
+export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'internal']);
+/** Types declared only for the directives, never part of a public schema. */
+export const REST_DIRECTIVE_TYPES: ReadonlySet<string> = new Set(['RestMethod', 'RestTemplate']);
+
+export const restDirectivesDocument: DocumentNode = parse(new Source(REST_DIRECTIVES_SDL, 'rest-directives.graphql'));
+
+export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RestDirective {
+  method: RestMethod;
+  path: string;
+  query?: unknown;
+  body?: unknown;
+  select?: string;
+  node: ConstDirectiveNode;
+}
+export interface EntityDirective {
+  key: string;
+  batchPath?: string;
+  batchParam: string;
+  path?: string;
+  node: ConstDirectiveNode;
+}
+export interface RefDirective {
+  key: string;
+  node: ConstDirectiveNode;
+}
+
+/** A literal from the SDL as plain JSON (objects, lists, strings, numbers, booleans, null, enum names). */
+export function valueFromLiteral(node: ConstValueNode): unknown {
+  switch (node.kind) {
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, valueFromLiteral(f.value)]));
+    case Kind.LIST:
+      return node.values.map(valueFromLiteral);
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.NULL:
+      return null;
+    default:
+      return node.value;
+  }
+}
+
+function args(node: ConstDirectiveNode): Record<string, unknown> {
+  return Object.fromEntries((node.arguments ?? []).map((a) => [a.name.value, valueFromLiteral(a.value)]));
+}
+
+export function findDirective(directives: readonly ConstDirectiveNode[] | undefined, name: string): ConstDirectiveNode | undefined {
+  return directives?.find((d) => d.name.value === name);
+}
+
+// The readers below run after validateSDL has checked names and argument types against REST_DIRECTIVES_SDL.
+export function readRest(node: ConstDirectiveNode): RestDirective {
+  const a = args(node);
+  const rest: RestDirective = { method: (a.method as RestMethod | undefined) ?? 'GET', path: a.path as string, node };
+  if (a.query !== undefined && a.query !== null) rest.query = a.query;
+  if (a.body !== undefined && a.body !== null) rest.body = a.body;
+  if (typeof a.select === 'string') rest.select = a.select;
+  return rest;
+}
+
+export function readEntity(node: ConstDirectiveNode): EntityDirective {
+  const a = args(node);
+  const entity: EntityDirective = { key: (a.key as string | undefined) ?? 'id', batchParam: (a.batchParam as string | undefined) ?? 'ids', node };
+  if (typeof a.batchPath === 'string') entity.batchPath = a.batchPath;
+  if (typeof a.path === 'string') entity.path = a.path;
+  return entity;
+}
+
+export function readRef(node: ConstDirectiveNode): RefDirective {
+  return { key: args(node).key as string, node };
+}

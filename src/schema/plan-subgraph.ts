@@ -1,0 +1,272 @@
+// Turns one validated SDL file into plans: which REST call or entity lookup resolves each field, which
+// types are entities (and whether this service owns them), and which fields are internal. Every rule a
+// directive can break is checked here, with an error at file:line:col.
+import {
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  Kind,
+  visit,
+  type ConstDirectiveNode,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+} from 'graphql';
+import type { ServiceConfig } from '../config/config-schema.ts';
+import {
+  findDirective,
+  readEntity,
+  readRef,
+  readRest,
+  REST_DIRECTIVE_NAMES,
+  type RestMethod,
+} from './directives/rest-directives.ts';
+import type { LoadedSubgraph } from './load-subgraphs.ts';
+import { sdlError } from './sdl-error.ts';
+import {
+  compilePath,
+  compileQuery,
+  compileString,
+  compileValue,
+  placeholdersOf,
+  TemplateError,
+  type Getter,
+  type Placeholder,
+  type TemplateRoot,
+  type TemplateScope,
+} from './template.ts';
+
+export interface ReturnShape {
+  /** The named type, e.g. "Movie" for [Movie!]!. */
+  named: string;
+  list: boolean;
+  nonNull: boolean;
+  nonNullItem: boolean;
+}
+
+export interface RestFieldPlan {
+  kind: 'rest';
+  service: string;
+  typeName: string;
+  fieldName: string;
+  method: RestMethod;
+  path: (scope: TemplateScope) => string | undefined;
+  query: ((scope: TemplateScope) => string) | undefined;
+  body: Getter | undefined;
+  select: string[] | undefined;
+  returns: ReturnShape;
+}
+
+export interface RefFieldPlan {
+  kind: 'ref';
+  service: string;
+  typeName: string;
+  fieldName: string;
+  key: Getter;
+  returns: ReturnShape;
+  node: ConstDirectiveNode;
+}
+
+export type FieldPlan = RestFieldPlan | RefFieldPlan;
+
+export interface EntityDeclaration {
+  typeName: string;
+  service: string;
+  keyField: string;
+  /** How the owner loads it; undefined in a declaration that only refers to another service's entity. */
+  load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined } | undefined;
+  node: ConstDirectiveNode;
+}
+
+export interface SubgraphPlan {
+  service: string;
+  file: string;
+  config: ServiceConfig;
+  /** The file's definitions without the REST directives: what goes into the public schema. */
+  publicDocument: DocumentNode;
+  fields: FieldPlan[];
+  entities: EntityDeclaration[];
+  /** "Type.field" names hidden from the public schema. */
+  internal: string[];
+}
+
+const ROOT_TYPES = new Set(['Query', 'Mutation']);
+const SELECT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function returnShape(type: GraphQLOutputType): ReturnShape {
+  const nonNull = isNonNullType(type);
+  const inner = nonNull ? type.ofType : type;
+  const list = isListType(inner);
+  return {
+    named: getNamedType(type).name,
+    list,
+    nonNull,
+    nonNullItem: list && isNonNullType(inner.ofType),
+  };
+}
+
+export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): SubgraphPlan {
+  const { schema, service } = loaded;
+  const plan: SubgraphPlan = {
+    service,
+    file: loaded.file,
+    config,
+    publicDocument: stripRestDirectives(loaded.document),
+    fields: [],
+    entities: [],
+    internal: [],
+  };
+  if (schema.getSubscriptionType()) throw sdlError(schema.getSubscriptionType()?.astNode, 'subscriptions are not supported on REST-wrapped subgraphs');
+
+  // Only the file's own object types: the directive definitions add none.
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const entity = planEntity(type, service);
+    if (entity) plan.entities.push(entity);
+    const root = ROOT_TYPES.has(type.name);
+    for (const field of Object.values(type.getFields())) {
+      const directives = field.astNode?.directives;
+      const rest = findDirective(directives, 'rest');
+      const ref = findDirective(directives, 'ref');
+      const internal = findDirective(directives, 'internal');
+      const where = `${type.name}.${field.name}`;
+      if (rest && ref) throw sdlError(ref, `${where} has both @rest and @ref; a field is resolved one way`);
+      if (internal && (rest || ref)) throw sdlError(internal, `${where} is @internal, so it cannot also be resolved with @rest or @ref`);
+      if (internal && root) throw sdlError(internal, `${where}: root fields cannot be @internal`);
+      if (internal) plan.internal.push(where);
+      if (rest) plan.fields.push(planRest(rest, type, field, service, root));
+      else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
+      else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
+      else if (entity && !entity.load && field.name !== entity.keyField && !internal) {
+        throw sdlError(
+          field.astNode,
+          `${where}: another service owns ${type.name}, so this file may declare only its key field "${entity.keyField}" and fields resolved with @rest or @ref`,
+        );
+      }
+    }
+  }
+  return plan;
+}
+
+function planEntity(type: GraphQLObjectType, service: string): EntityDeclaration | undefined {
+  const node = findDirective(type.astNode?.directives, 'entity');
+  if (!node) return undefined;
+  const e = readEntity(node);
+  const keyField = type.getFields()[e.key];
+  if (!keyField) throw sdlError(node, `@entity(key: "${e.key}"): ${type.name} has no field "${e.key}"`);
+  if (!isScalarType(getNamedType(keyField.type)) || isListType(isNonNullType(keyField.type) ? keyField.type.ofType : keyField.type)) {
+    throw sdlError(node, `@entity(key: "${e.key}"): the key must be a single scalar (ID, String or Int)`);
+  }
+  if (e.batchPath && e.path) throw sdlError(node, '@entity takes batchPath or path, not both');
+  let load: EntityDeclaration['load'];
+  try {
+    if (e.batchPath) {
+      if (placeholdersOf(e.batchPath, ['key']).length > 0) throw new TemplateError('batchPath has no placeholders: the keys go in the batchParam query parameter');
+      compilePath(e.batchPath, []);
+      load = { batchPath: e.batchPath, batchParam: e.batchParam };
+    } else if (e.path) {
+      if (!placeholdersOf(e.path, ['key']).some((p) => p.root === 'key')) throw new TemplateError(`path must hold {key}, e.g. "/${type.name.toLowerCase()}s/{key}"`);
+      load = { path: compilePath(e.path, ['key']) };
+    }
+  } catch (err) {
+    if (err instanceof TemplateError) throw sdlError(node, `@entity: ${err.message}`);
+    throw err;
+  }
+  return { typeName: type.name, service, keyField: e.key, load, node };
+}
+
+/** Checks that every placeholder names an argument of the field or a field of the parent type. */
+function checkPlaceholders(holders: Placeholder[], type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, node: ConstDirectiveNode, inPath: boolean): void {
+  for (const p of holders) {
+    const name = p.path[0] as string;
+    if (p.root === 'args') {
+      const arg = field.args.find((a) => a.name === name);
+      if (!arg) throw sdlError(node, `${p.text}: ${type.name}.${field.name} has no argument "${name}" (arguments: ${field.args.map((a) => a.name).join(', ') || 'none'})`);
+      if (inPath && !isNonNullType(arg.type) && arg.defaultValue === undefined) {
+        throw sdlError(node, `${p.text} is in the path, so argument "${name}" must be non-null (${name}: ${String(arg.type)}!) or have a default`);
+      }
+    } else if (p.root === 'parent') {
+      if (!type.getFields()[name]) throw sdlError(node, `${p.text}: ${type.name} has no field "${name}" in this file`);
+    }
+  }
+}
+
+function planRest(node: ConstDirectiveNode, type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, service: string, root: boolean): RestFieldPlan {
+  const rest = readRest(node);
+  const roots: TemplateRoot[] = root ? ['args'] : ['args', 'parent'];
+  try {
+    const plan: RestFieldPlan = {
+      kind: 'rest',
+      service,
+      typeName: type.name,
+      fieldName: field.name,
+      method: rest.method,
+      path: compilePath(rest.path, roots),
+      query: rest.query === undefined ? undefined : compileQuery(rest.query, roots),
+      body: rest.body === undefined ? undefined : compileValue(rest.body, roots),
+      select: undefined,
+      returns: returnShape(field.type),
+    };
+    checkPlaceholders(placeholdersOf(rest.path, roots), type, field, node, true);
+    checkPlaceholders(placeholdersOf(rest.query, roots), type, field, node, false);
+    checkPlaceholders(placeholdersOf(rest.body, roots), type, field, node, false);
+    if (rest.body !== undefined && (rest.method === 'GET' || rest.method === 'DELETE')) {
+      throw new TemplateError(`a ${rest.method} call carries no body`);
+    }
+    if (rest.select !== undefined) {
+      if (!SELECT.test(rest.select)) throw new TemplateError(`select is a dotted path such as "data.items", got "${rest.select}"`);
+      plan.select = rest.select.split('.');
+    }
+    return plan;
+  } catch (err) {
+    if (err instanceof TemplateError) throw sdlError(node, `@rest on ${type.name}.${field.name}: ${err.message}`);
+    throw err;
+  }
+}
+
+function planRef(
+  node: ConstDirectiveNode,
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  service: string,
+  root: boolean,
+  getType: (name: string) => unknown,
+): RefFieldPlan {
+  const ref = readRef(node);
+  const where = `@ref on ${type.name}.${field.name}`;
+  const roots: TemplateRoot[] = root ? ['args'] : ['args', 'parent'];
+  let holders: Placeholder[];
+  try {
+    holders = placeholdersOf(ref.key, roots);
+  } catch (err) {
+    if (err instanceof TemplateError) throw sdlError(node, `${where}: ${err.message}`);
+    throw err;
+  }
+  const holder = holders[0];
+  if (holders.length !== 1 || !holder || ref.key.trim() !== holder.text || holder.path.length !== 1) {
+    throw sdlError(node, `${where}: key is one placeholder such as "{parent.directorId}" or "{args.id}", got "${ref.key}"`);
+  }
+  checkPlaceholders(holders, type, field, node, false);
+  const returns = returnShape(field.type);
+  const target = getType(returns.named);
+  if (!isObjectType(target) || !findDirective(target.astNode?.directives, 'entity')) {
+    throw sdlError(node, `${where}: ${returns.named} is not an @entity in this file; declare it, e.g. type ${returns.named} @entity(key: "id") { id: ID! }`);
+  }
+  const name = holder.path[0] as string;
+  const source = holder.root === 'args' ? field.args.find((a) => a.name === name)?.type : type.getFields()[name]?.type;
+  const sourceIsList = source !== undefined && isListType(isNonNullType(source) ? source.ofType : source);
+  if (sourceIsList !== returns.list) {
+    throw sdlError(node, `${where}: ${holder.text} is ${sourceIsList ? 'a list' : 'a single value'}, so the field must return ${sourceIsList ? 'a list' : 'a single'} ${returns.named}`);
+  }
+  return { kind: 'ref', service, typeName: type.name, fieldName: field.name, key: compileString(ref.key, roots), returns, node };
+}
+
+/** The file's definitions with REST directive usages removed, for the public schema. */
+function stripRestDirectives(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    [Kind.DIRECTIVE]: (node) => (REST_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
+  });
+}

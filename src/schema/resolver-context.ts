@@ -1,0 +1,9 @@
+// What every generated resolver finds in the GraphQL context.
+import type { RestScope } from '../loaders/rest-scope.ts';
+
+export interface ResolverContext {
+  rest: RestScope;
+}
+
+/** Every resolver the gateway generates from the SDL, so a test can show no other (delegating) resolver runs. */
+export const GENERATED_RESOLVERS = new WeakSet<(...args: never[]) => unknown>();

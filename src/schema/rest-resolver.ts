@@ -1,0 +1,49 @@
+// The generated resolver of a @rest field: arguments and parent → method, path, query and body → one
+// call through the request's RestScope → the JSON answer (or a coded error). When the field returns an
+// entity another service owns, each result is completed by that owner's loader (type merging by key).
+import type { GraphQLFieldResolver } from 'graphql';
+import type { EntityOwner, EntityRecord } from '../loaders/batch-load.ts';
+import { restError } from './map-rest-error.ts';
+import type { RestFieldPlan } from './plan-subgraph.ts';
+import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
+import type { TemplateScope } from './template.ts';
+
+type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
+
+function select(value: unknown, path: readonly string[]): unknown {
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** Merges each partial record with the owner's full record; an entity the owner does not have is null. */
+async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext): Promise<unknown> {
+  const loader = ctx.rest.entity(owner.typeName);
+  const one = async (item: unknown): Promise<EntityRecord | null> => {
+    if (item === null || typeof item !== 'object') return null;
+    const partial = item as EntityRecord;
+    const full = await loader.load(String(partial[owner.keyField]));
+    return full === null ? null : { ...partial, ...full };
+  };
+  return Array.isArray(value) ? Promise.all(value.map(one)) : one(value);
+}
+
+export function createRestResolver(plan: RestFieldPlan, completeWith: EntityOwner | undefined): Resolver {
+  const { service, method, returns } = plan;
+  const returnsBoolean = returns.named === 'Boolean' && !returns.list;
+  const resolver: Resolver = async (parent, args, ctx) => {
+    const scope: TemplateScope = { args, parent };
+    const path = plan.path(scope);
+    if (path === undefined) return null; // a parent without the value the path needs has nothing to fetch
+    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope));
+    if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
+    if (returnsBoolean) return true;
+    let value = res.body ?? null;
+    if (plan.select) value = select(value, plan.select) ?? null;
+    return completeWith && value !== null ? complete(value, completeWith, ctx) : value;
+  };
+  GENERATED_RESOLVERS.add(resolver);
+  return resolver;
+}

@@ -1,0 +1,68 @@
+// The gateway's node:http server: assigns the request id, routes /graphql to Yoga and the gateway's own
+// routes (/, /healthz, /readyz), answers anything else with a JSON 404, and logs one line per request.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { GatewayConfig } from '../config/config-schema.ts';
+import type { GatewayYoga } from '../graphql/create-yoga.ts';
+import type { Logger } from '../logger.ts';
+import { healthBody, readinessBody } from './health.ts';
+import { landingHtml, landingJson } from './landing.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
+import { sendJson, sendJsonError } from './send-json.ts';
+
+export interface HttpServerOptions {
+  config: GatewayConfig;
+  yoga: GatewayYoga;
+  logger: Logger;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+export function createHttpServer({ config, yoga, logger }: HttpServerOptions): Server {
+  const html = landingHtml(config);
+
+  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
+    const path = pathOf(req.url);
+    if (path === '/graphql') {
+      // requestListener passes extra arguments on as the server context; its type lists only two.
+      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string }) => unknown)(req, res, { requestId });
+      return;
+    }
+    const isRead = req.method === 'GET' || req.method === 'HEAD';
+    if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(config));
+    if (path === '/readyz' && isRead) return sendJson(res, 200, readinessBody(config, true));
+    if (path === '/' && isRead) {
+      if ((req.headers.accept ?? '').includes('text/html')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
+        res.end(html);
+        return;
+      }
+      return sendJson(res, 200, landingJson(config));
+    }
+    sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
+  };
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdOf(req, config.trustRequestId);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const started = performance.now();
+    res.once('finish', () => {
+      logger.info('request', { requestId, method: req.method, path: pathOf(req.url).slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
+    });
+    try {
+      handle(req, res, requestId);
+    } catch (err) {
+      logger.error('unexpected error in the HTTP server', { requestId, error: (err as Error).stack ?? String(err) });
+      if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
+      else res.destroy();
+    }
+  });
+  server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000; // a whole request, so a slow client cannot hold a socket for ever
+  server.maxHeadersCount = 200;
+  return server;
+}

@@ -1,0 +1,67 @@
+// Starts the example users and movies services and a gateway in front of them, all on port 0, and
+// returns their URLs and one close() for afterAll. Services can be swapped (e.g. for a fault upstream).
+import { resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { createGateway, type Gateway } from '../../src/create-gateway.ts';
+import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
+import { createUsersService } from '../../subgraphs/users/users-service.ts';
+import { closeServer, listen } from './listen.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const schemaFile = (name: string): string => resolve(ROOT, 'schema', `${name}.graphql`);
+
+export interface Stack {
+  gatewayUrl: string;
+  usersUrl: string;
+  moviesUrl: string;
+  gateway: Gateway;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Use this URL for a service instead of starting the example one. */
+  usersUrl?: string;
+  moviesUrl?: string;
+  /** Extra top-level config (same shape as gateway.config.json); `services` entries are merged in. */
+  config?: Record<string, unknown>;
+  /** Per-service overrides, e.g. { movies: { timeout: "200ms" } }. */
+  serviceConfig?: Record<string, Record<string, unknown>>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const servers: Server[] = [];
+  const start = async (server: Server): Promise<string> => {
+    servers.push(server);
+    return listen(server);
+  };
+  const usersUrl = options.usersUrl ?? (await start(createUsersService()));
+  const moviesUrl = options.moviesUrl ?? (await start(createMoviesService()));
+  const { services: extraServices, ...rest } = (options.config ?? {}) as { services?: Record<string, unknown> };
+  const config = loadConfig({
+    envFile: false,
+    env: {},
+    overrides: {
+      port: 0,
+      logLevel: 'silent',
+      ...rest,
+      services: {
+        users: { urls: [usersUrl], schema: schemaFile('users'), ...options.serviceConfig?.users },
+        movies: { urls: [moviesUrl], schema: schemaFile('movies'), ...options.serviceConfig?.movies },
+        ...extraServices,
+      },
+    },
+  });
+  const gateway = createGateway(config);
+  const gatewayUrl = await gateway.listen();
+  return {
+    gatewayUrl,
+    usersUrl,
+    moviesUrl,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      await Promise.all(servers.map(closeServer));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// A bad configuration stops start-up with one message that names the file (and line) and the problem.
+// Each SDL case is a file in test/fixtures/bad-configs/ whose first lines say what it must produce.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type LoadConfigOptions } from '../../src/config/load-config.ts';
+import { createGateway } from '../../src/create-gateway.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { ROOT } from '../harness/start-stack.ts';
+
+const FIXTURES = resolve(ROOT, 'test/fixtures/bad-configs');
+
+/** The message start-up fails with, for a config built by `options`. */
+function startupError(options: LoadConfigOptions): string {
+  try {
+    createGateway(loadConfig({ envFile: false, env: {}, cwd: ROOT, ...options }));
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('start-up did not fail');
+}
+
+function writeConfig(config: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-bad-config-'));
+  const file = join(dir, 'gateway.config.json');
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+  return file;
+}
+
+describe('SDL files', () => {
+  for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.graphql'))) {
+    const text = readFileSync(join(FIXTURES, name), 'utf8');
+    const expected = /^# expect: (.*)$/m.exec(text)?.[1] as string;
+    const withUsers = /^# with: users$/m.test(text);
+    it(`${name} → "${expected}"`, () => {
+      const services: Record<string, unknown> = {
+        ...(withUsers ? { users: { urls: ['http://127.0.0.1:9'], schema: 'schema/users.graphql' } } : {}),
+        bad: { urls: ['http://127.0.0.1:9'], schema: `test/fixtures/bad-configs/${name}` },
+      };
+      const message = startupError({ overrides: { services } });
+      // One line per problem; the first is the one the fixture is about.
+      expect(message.split('\n')[0]).toContain(`test/fixtures/bad-configs/${expected}`);
+    });
+  }
+});
+
+describe('config files and environment', () => {
+  const service = { urls: ['http://127.0.0.1:9'], schema: resolve(ROOT, 'schema/users.graphql') };
+
+  it('a service without urls', () => {
+    const file = writeConfig({ services: { users: { schema: service.schema } } });
+    expect(startupError({ file })).toBe(`${file}#/services/users/urls: missing: list the base URL of each instance, e.g. ["http://localhost:3001"]`);
+  });
+
+  it('a URL that is not http(s)', () => {
+    const file = writeConfig({ services: { users: { ...service, urls: ['ftp://files.local'] } } });
+    expect(startupError({ file })).toBe(`${file}#/services/users/urls/0: expected an http(s) URL, got "ftp://files.local"`);
+  });
+
+  it('an unknown key', () => {
+    const file = writeConfig({ services: { users: { ...service, timout: '2s' } } });
+    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, timeout, maxBatchSize, maxUrlLength)`);
+  });
+
+  it('a duration that is not one', () => {
+    const file = writeConfig({ services: { users: { ...service, timeout: 'ten seconds' } } });
+    expect(startupError({ file })).toBe(`${file}#/services/users/timeout: expected a duration such as 500 (ms), "500ms", "10s" or "1m", got "ten seconds"`);
+  });
+
+  it('an SDL file that cannot be read', () => {
+    const file = writeConfig({ services: { users: { ...service, schema: 'missing.graphql' } } });
+    expect(startupError({ file })).toMatch(/missing\.graphql: cannot read the SDL of service "users" \(ENOENT\)$/);
+  });
+
+  it('a config file that is not JSON', () => {
+    const file = writeConfig('{ "port": 3000, }');
+    expect(startupError({ file })).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\(`));
+  });
+
+  it('a config file that does not exist', () => {
+    expect(startupError({ file: '/nonexistent/gateway.config.json' })).toBe('/nonexistent/gateway.config.json: cannot read the config file (ENOENT)');
+  });
+
+  it('an environment variable with a bad value names the variable', () => {
+    expect(startupError({ env: { PORT: 'eighty' } })).toBe('PORT (environment): expected an integer from 0 to 65535, got "eighty"');
+  });
+
+  it('a bad value in .env names the variable and the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-env-'));
+    writeFileSync(join(dir, '.env'), 'USER_SERVICE_URL=not a url\n');
+    expect(startupError({ cwd: dir, envFile: '.env' })).toBe(`USER_SERVICE_URL (${join(dir, '.env')}): expected an http(s) URL such as "http://localhost:3001", got "not a url"`);
+  });
+
+  it('a URL for a service that is not configured', () => {
+    expect(startupError({ env: { SERVICE_REVIEWS_URLS: 'http://127.0.0.1:9' } })).toBe('SERVICE_REVIEWS_URLS (environment): no service named "reviews" is configured (configured: users, movies)');
+  });
+
+  it('a wildcard CORS origin is refused', () => {
+    expect(startupError({ env: { CORS_ORIGINS: '*' } })).toBe('CORS_ORIGINS (environment): a wildcard origin is not allowed; list the origins that may call the gateway');
+  });
+});
+
+describe('the gateway command', () => {
+  it('prints one clear message, no stack, and exits with 1', () => {
+    const file = writeConfig({ services: { bad: { urls: ['http://127.0.0.1:9'], schema: resolve(FIXTURES, 'unknown-placeholder.graphql') } } });
+    const run = spawnSync(process.execPath, [resolve(ROOT, 'src/main.ts'), '--config', file], { encoding: 'utf8', timeout: 20_000, cwd: ROOT, env: { ...process.env, PORT: '0' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'gateway: configuration error\ntest/fixtures/bad-configs/unknown-placeholder.graphql:4:25: {args.userId}: Query.user has no argument "userId" (arguments: id)',
+    );
+    expect(run.stdout).toBe('');
+  });
+});

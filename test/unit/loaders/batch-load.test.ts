@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { chunkKeys, entityBatchFn, type EntityOwner } from '../../../src/loaders/batch-load.ts';
+import type { UpstreamResponse } from '../../../src/upstream/upstream-client.ts';
+
+const owner = (overrides: Partial<EntityOwner> = {}): EntityOwner => ({
+  typeName: 'Movie',
+  service: 'movies',
+  keyField: 'id',
+  load: { batchPath: '/movies', batchParam: 'ids' },
+  maxBatchSize: 500,
+  maxUrlLength: 8000,
+  ...overrides,
+});
+
+describe('chunkKeys', () => {
+  it('splits by the maximum batch size', () => {
+    expect(chunkKeys(['1', '2', '3', '4', '5'], 0, 2, 1000)).toEqual([['1', '2'], ['3', '4'], ['5']]);
+  });
+
+  it('splits by URL length, counting the encoded keys and commas', () => {
+    // prefix 10 + "aaaa," (5) + "bbbb," (5) = 20 fits; the third key would make 25.
+    expect(chunkKeys(['aaaa', 'bbbb', 'cccc'], 10, 100, 24)).toEqual([['aaaa', 'bbbb'], ['cccc']]);
+  });
+
+  it('still sends a key that alone exceeds the length, in a chunk of its own', () => {
+    expect(chunkKeys(['x'.repeat(50), 'y'], 10, 100, 20)).toEqual([['x'.repeat(50)], ['y']]);
+  });
+});
+
+describe('entityBatchFn', () => {
+  it('sends one GET per chunk and returns the answers in key order, null for missing', async () => {
+    const calls: string[] = [];
+    const get = async (_service: string, path: string): Promise<UpstreamResponse> => {
+      calls.push(path);
+      const ids = decodeURIComponent(path.split('ids=')[1] as string).split(',');
+      return { status: 200, body: ids.map((id) => (id === '404' ? null : { id, title: `t${id}` })) };
+    };
+    const load = entityBatchFn(owner({ maxBatchSize: 2 }), get);
+    const out = await load(['1', '404', '3']);
+    expect(calls).toEqual(['/movies?ids=1,404', '/movies?ids=3']);
+    expect(out).toEqual([{ id: '1', title: 't1' }, null, { id: '3', title: 't3' }]);
+  });
+
+  it('fails only the keys of a chunk that failed', async () => {
+    const get = async (_s: string, path: string): Promise<UpstreamResponse> =>
+      path.includes('ids=1') ? { status: 503, body: undefined } : { status: 200, body: [{ id: '2' }] };
+    const out = await entityBatchFn(owner({ maxBatchSize: 1 }), get)(['1', '2']);
+    expect(out[0]).toBeInstanceOf(Error);
+    expect((out[0] as Error).message).toBe('movies service failed (HTTP 503)');
+    expect(out[1]).toEqual({ id: '2' });
+  });
+
+  it('refuses an answer out of key order instead of returning the wrong entity', async () => {
+    const get = async (): Promise<UpstreamResponse> => ({ status: 200, body: [{ id: '2' }, { id: '1' }] });
+    const out = await entityBatchFn(owner(), get)(['1', '2']);
+    expect(Array.from(out).every((o) => o instanceof Error)).toBe(true);
+  });
+
+  it('without a batch endpoint, sends one GET per key and treats 404 as missing', async () => {
+    const { compilePath } = await import('../../../src/schema/template.ts');
+    const calls: string[] = [];
+    const get = async (_s: string, path: string): Promise<UpstreamResponse> => {
+      calls.push(path);
+      return path.endsWith('/9') ? { status: 404, body: { error: { message: 'gone' } } } : { status: 200, body: { id: path.split('/').pop() } };
+    };
+    const out = await entityBatchFn(owner({ load: { path: compilePath('/movies/{key}', ['key']) } }), get)(['8', '9']);
+    expect(calls).toEqual(['/movies/8', '/movies/9']);
+    expect(out).toEqual([{ id: '8' }, null]);
+  });
+});
