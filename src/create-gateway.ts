@@ -29,7 +29,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const { schema, owners } = buildGatewaySchema(config.services);
   const upstream = new UpstreamClient(config.services, logger);
   const yoga = createGatewayYoga({ schema, owners, upstream, config, logger });
-  const server = createHttpServer({ config, yoga, logger });
+  const server = createHttpServer({ config, yoga, upstream, logger });
 
   return {
     server,

@@ -7,6 +7,7 @@ export type GatewayErrorCode =
   | 'BAD_USER_INPUT' // the service rejected the input (400, 409, 422), with the service's message
   | 'UPSTREAM_ERROR' // the service failed (5xx), or could not be reached
   | 'GATEWAY_TIMEOUT' // the service did not answer in time
+  | 'SERVICE_UNAVAILABLE' // every instance's circuit breaker is open: failed fast, no call made
   | 'BAD_REQUEST' // the request to the gateway itself is malformed
   | 'UNSUPPORTED_MEDIA_TYPE' // a POST body that is not JSON
   | 'ROUTE_NOT_FOUND' // no route on the gateway for this path
@@ -18,6 +19,7 @@ export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.fr
   BAD_USER_INPUT: 400,
   UPSTREAM_ERROR: 502,
   GATEWAY_TIMEOUT: 504,
+  SERVICE_UNAVAILABLE: 503,
   BAD_REQUEST: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   ROUTE_NOT_FOUND: 404,

@@ -5,17 +5,62 @@ import { ConfigError } from '../errors.ts';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
+export type UpstreamMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const UPSTREAM_METHODS: readonly UpstreamMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export interface BreakerConfig {
+  /** Failure percentage within the window that opens an instance's breaker. @default 50 */
+  errorThresholdPercentage: number;
+  /** Calls within the window before the breaker may open at all. @default 10 */
+  volumeThreshold: number;
+  /** Rolling window over which failures are counted, in ms. @default 10000 */
+  windowMs: number;
+  /** Buckets the window is divided into. @default 10 */
+  buckets: number;
+  /** Time an open breaker waits before letting one trial call through (half-open), in ms. @default 5000 */
+  resetTimeoutMs: number;
+}
+
+export interface RetryConfig {
+  /** Retries after the first attempt (0 turns retries off). @default 2 */
+  retries: number;
+  /** Methods that may be retried; POST and PATCH are refused here, they are never idempotent. @default GET, HEAD, PUT, DELETE */
+  methods: UpstreamMethod[];
+  /** First backoff, in ms; each retry doubles it, with full jitter. @default 25 */
+  baseDelayMs: number;
+  /** Longest backoff, in ms. @default 250 */
+  maxDelayMs: number;
+  /** Retries allowed per first attempt, over the window (the retry budget). @default 0.2 */
+  budgetRatio: number;
+  /** Retries allowed per second regardless of traffic. @default 5 */
+  budgetMinPerSecond: number;
+}
+
 export interface ServiceConfig {
   /** Base URLs of the service's instances (the load-balancing list). */
   urls: string[];
   /** Absolute path of the service's SDL file. */
   schema: string;
-  /** Total time for one REST call, in ms. @default 10000 */
+  /** Total time for one REST call, retries and backoff included, in ms. @default 10000 */
   timeoutMs: number;
+  /** Time to open a connection to an instance, in ms. @default 2000 */
+  connectTimeoutMs: number;
+  /** Time from sending a request to the first byte of its answer, per attempt, in ms. @default 5000 */
+  firstByteTimeoutMs: number;
   /** Most keys in one batch call (`GET /movies?ids=…`). @default 500 */
   maxBatchSize: number;
   /** Longest URL a batch call may have, in characters; longer batches are split. @default 8000 */
   maxUrlLength: number;
+  /** Single calls in flight at once for one request, where a service has no batch endpoint. @default 16 */
+  maxConcurrency: number;
+  /** How requests are spread over healthy instances. @default "round-robin" */
+  balancer: 'round-robin' | 'least-pending';
+  breaker: BreakerConfig;
+  retry: RetryConfig;
+  /** Keep-alive sockets per instance. @default 64 */
+  connections: number;
+  /** Path /readyz probes on each instance; any HTTP answer counts as reachable. @default "/healthz" */
+  healthPath: string;
 }
 
 export interface GatewayConfig {
@@ -41,10 +86,40 @@ export interface GatewayConfig {
 
 /** Defaults for every service entry, in ms and counts. */
 export const SERVICE_DEFAULTS = Object.freeze({
-  timeoutMs: 10_000, // 10 s
+  timeoutMs: 10_000, // 10 s for a whole call, retries included
+  connectTimeoutMs: 2_000, // 2 s
+  firstByteTimeoutMs: 5_000, // 5 s per attempt
   maxBatchSize: 500, // keys; the example services accept up to 1,000
   maxUrlLength: 8_000, // characters; common servers refuse request lines over 8 KiB
+  maxConcurrency: 16, // single calls in flight per request and service
+  balancer: 'round-robin' as 'round-robin' | 'least-pending',
+  breaker: Object.freeze({
+    errorThresholdPercentage: 50, // %
+    volumeThreshold: 10, // calls
+    windowMs: 10_000, // 10 s
+    buckets: 10,
+    resetTimeoutMs: 5_000, // 5 s
+  }),
+  retry: Object.freeze({
+    retries: 2,
+    methods: Object.freeze(['GET', 'HEAD', 'PUT', 'DELETE'] as UpstreamMethod[]),
+    baseDelayMs: 25, // 25 ms, doubling
+    maxDelayMs: 250, // 250 ms
+    budgetRatio: 0.2, // one retry per five calls
+    budgetMinPerSecond: 5,
+  }),
+  connections: 64, // keep-alive sockets per instance
+  healthPath: '/healthz',
 });
+
+/** A fresh, mutable copy of the service defaults. */
+export function serviceDefaults(): Omit<ServiceConfig, 'urls' | 'schema'> {
+  return {
+    ...SERVICE_DEFAULTS,
+    breaker: { ...SERVICE_DEFAULTS.breaker },
+    retry: { ...SERVICE_DEFAULTS.retry, methods: [...SERVICE_DEFAULTS.retry.methods] },
+  };
+}
 
 export const GATEWAY_DEFAULTS = Object.freeze({
   host: '127.0.0.1',
@@ -118,6 +193,12 @@ export function parseObject(value: unknown, where: string, keys: readonly string
     if (!keys.includes(key)) fail(`${where}/${key}`, `unknown key (known: ${keys.join(', ')})`);
   }
   return value as Record<string, unknown>;
+}
+
+export function parseNumber(value: unknown, where: string, lo: number, hi: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < lo || n > hi) return fail(where, `expected a number from ${lo} to ${hi}, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export function parseArray(value: unknown, where: string): unknown[] {

@@ -17,8 +17,11 @@ import {
   parseObject,
   parseString,
   PRODUCTION_PRESET,
-  SERVICE_DEFAULTS,
+  parseNumber,
+  serviceDefaults,
+  UPSTREAM_METHODS,
   type GatewayConfig,
+  type UpstreamMethod,
   type LogLevel,
   type ServiceConfig,
 } from './config-schema.ts';
@@ -30,8 +33,8 @@ const SERVICE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 /** The example services, used when no config file names services. */
 function defaultServices(): Record<string, ServiceConfig> {
   return {
-    users: { urls: ['http://localhost:3001'], schema: resolve(PACKAGE_ROOT, 'schema/users.graphql'), ...SERVICE_DEFAULTS },
-    movies: { urls: ['http://localhost:3002'], schema: resolve(PACKAGE_ROOT, 'schema/movies.graphql'), ...SERVICE_DEFAULTS },
+    users: { urls: ['http://localhost:3001'], schema: resolve(PACKAGE_ROOT, 'schema/users.graphql'), ...serviceDefaults() },
+    movies: { urls: ['http://localhost:3002'], schema: resolve(PACKAGE_ROOT, 'schema/movies.graphql'), ...serviceDefaults() },
   };
 }
 
@@ -88,7 +91,65 @@ function readJsonFile(path: string): unknown {
 }
 
 const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'services'] as const;
-const SERVICE_KEYS = ['urls', 'schema', 'timeout', 'maxBatchSize', 'maxUrlLength'] as const;
+const SERVICE_KEYS = [
+  'urls', 'schema', 'timeout', 'connectTimeout', 'firstByteTimeout', 'maxBatchSize', 'maxUrlLength', 'maxConcurrency',
+  'balancer', 'breaker', 'retry', 'connections', 'healthPath',
+] as const;
+const BREAKER_KEYS = ['errorThresholdPercentage', 'volumeThreshold', 'window', 'buckets', 'resetTimeout'] as const;
+const RETRY_KEYS = ['retries', 'methods', 'baseDelay', 'maxDelay', 'budgetRatio', 'budgetMinPerSecond'] as const;
+
+/** One `services.<name>` entry of a file layer, over the defaults. */
+function parseService(raw: unknown, at: (path: string) => string, baseDir: string): ServiceConfig {
+  const s = parseObject(raw, at(''), SERVICE_KEYS);
+  if (s.urls === undefined) fail(at('/urls'), 'missing: list the base URL of each instance, e.g. ["http://localhost:3001"]');
+  if (s.schema === undefined) fail(at('/schema'), 'missing: the path of the service SDL file, e.g. "schema/users.graphql"');
+  const urls = parseArray(s.urls, at('/urls')).map((u, i) => parseHttpUrl(u, at(`/urls/${i}`)));
+  if (urls.length === 0) fail(at('/urls'), 'list at least one instance URL');
+  const service: ServiceConfig = { urls, schema: resolve(baseDir, parseString(s.schema, at('/schema'))), ...serviceDefaults() };
+  if (s.timeout !== undefined) service.timeoutMs = parseDuration(s.timeout, at('/timeout'));
+  if (s.connectTimeout !== undefined) service.connectTimeoutMs = parseDuration(s.connectTimeout, at('/connectTimeout'));
+  if (s.firstByteTimeout !== undefined) service.firstByteTimeoutMs = parseDuration(s.firstByteTimeout, at('/firstByteTimeout'));
+  if (s.maxBatchSize !== undefined) service.maxBatchSize = parseInteger(s.maxBatchSize, at('/maxBatchSize'), 1, 10_000);
+  if (s.maxUrlLength !== undefined) service.maxUrlLength = parseInteger(s.maxUrlLength, at('/maxUrlLength'), 256, 65_536);
+  if (s.maxConcurrency !== undefined) service.maxConcurrency = parseInteger(s.maxConcurrency, at('/maxConcurrency'), 1, 1024);
+  if (s.connections !== undefined) service.connections = parseInteger(s.connections, at('/connections'), 1, 4096);
+  if (s.healthPath !== undefined) {
+    service.healthPath = parseString(s.healthPath, at('/healthPath'));
+    if (!service.healthPath.startsWith('/')) fail(at('/healthPath'), `a path starts with "/", got ${JSON.stringify(service.healthPath)}`);
+  }
+  if (s.balancer !== undefined) {
+    if (s.balancer !== 'round-robin' && s.balancer !== 'least-pending') fail(at('/balancer'), `expected "round-robin" or "least-pending", got ${JSON.stringify(s.balancer)}`);
+    service.balancer = s.balancer as ServiceConfig['balancer'];
+  }
+  if (s.breaker !== undefined) {
+    const b = parseObject(s.breaker, at('/breaker'), BREAKER_KEYS);
+    const br = service.breaker;
+    if (b.errorThresholdPercentage !== undefined) br.errorThresholdPercentage = parseNumber(b.errorThresholdPercentage, at('/breaker/errorThresholdPercentage'), 1, 100);
+    if (b.volumeThreshold !== undefined) br.volumeThreshold = parseInteger(b.volumeThreshold, at('/breaker/volumeThreshold'), 0, 1_000_000);
+    if (b.window !== undefined) br.windowMs = parseDuration(b.window, at('/breaker/window'));
+    if (b.buckets !== undefined) br.buckets = parseInteger(b.buckets, at('/breaker/buckets'), 1, 1000);
+    if (b.resetTimeout !== undefined) br.resetTimeoutMs = parseDuration(b.resetTimeout, at('/breaker/resetTimeout'));
+    if (br.windowMs % br.buckets !== 0) fail(at('/breaker/buckets'), `the window (${br.windowMs} ms) must divide evenly into ${br.buckets} buckets`);
+  }
+  if (s.retry !== undefined) {
+    const r = parseObject(s.retry, at('/retry'), RETRY_KEYS);
+    const rt = service.retry;
+    if (r.retries !== undefined) rt.retries = parseInteger(r.retries, at('/retry/retries'), 0, 10);
+    if (r.methods !== undefined) {
+      rt.methods = parseArray(r.methods, at('/retry/methods')).map((m, i) => {
+        const where = at(`/retry/methods/${i}`);
+        if (!UPSTREAM_METHODS.includes(m as UpstreamMethod)) return fail(where, `expected one of ${UPSTREAM_METHODS.join(', ')}, got ${JSON.stringify(m)}`);
+        if (m === 'POST' || m === 'PATCH') return fail(where, `${m} is not idempotent and is never retried`);
+        return m as UpstreamMethod;
+      });
+    }
+    if (r.baseDelay !== undefined) rt.baseDelayMs = parseDuration(r.baseDelay, at('/retry/baseDelay'));
+    if (r.maxDelay !== undefined) rt.maxDelayMs = parseDuration(r.maxDelay, at('/retry/maxDelay'));
+    if (r.budgetRatio !== undefined) rt.budgetRatio = parseNumber(r.budgetRatio, at('/retry/budgetRatio'), 0, 10);
+    if (r.budgetMinPerSecond !== undefined) rt.budgetMinPerSecond = parseNumber(r.budgetMinPerSecond, at('/retry/budgetMinPerSecond'), 0, 100_000);
+  }
+  return service;
+}
 
 function parseLogLevel(value: unknown, where: string): LogLevel {
   if (!LOG_LEVELS.includes(value as LogLevel)) return fail(where, `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
@@ -118,18 +179,7 @@ function applyLayer(config: GatewayConfig, raw: unknown, where: (path: string) =
     for (const [name, entry] of Object.entries(services)) {
       const at = (p: string): string => where(`/services/${name}${p}`);
       if (!SERVICE_NAME.test(name)) fail(at(''), 'a service name is lower case letters, digits and _ (it names the service in errors and env variables)');
-      const s = parseObject(entry, at(''), SERVICE_KEYS);
-      if (s.urls === undefined) fail(at('/urls'), 'missing: list the base URL of each instance, e.g. ["http://localhost:3001"]');
-      if (s.schema === undefined) fail(at('/schema'), 'missing: the path of the service SDL file, e.g. "schema/users.graphql"');
-      const urls = parseArray(s.urls, at('/urls')).map((u, i) => parseHttpUrl(u, at(`/urls/${i}`)));
-      if (urls.length === 0) fail(at('/urls'), 'list at least one instance URL');
-      config.services[name] = {
-        urls,
-        schema: resolve(baseDir, parseString(s.schema, at('/schema'))),
-        timeoutMs: s.timeout === undefined ? SERVICE_DEFAULTS.timeoutMs : parseDuration(s.timeout, at('/timeout')),
-        maxBatchSize: s.maxBatchSize === undefined ? SERVICE_DEFAULTS.maxBatchSize : parseInteger(s.maxBatchSize, at('/maxBatchSize'), 1, 10_000),
-        maxUrlLength: s.maxUrlLength === undefined ? SERVICE_DEFAULTS.maxUrlLength : parseInteger(s.maxUrlLength, at('/maxUrlLength'), 256, 65_536),
-      };
+      config.services[name] = parseService(entry, at, baseDir);
     }
   }
 }

@@ -1,15 +1,17 @@
-// Bodies of /healthz (the process is alive) and /readyz (the schema is built and serving), each listing
-// the configured services and their instances.
-import type { GatewayConfig } from '../config/config-schema.ts';
+// Bodies of /healthz (the process is alive; instance states as last seen, no network) and /readyz (the
+// schema is built and every service has at least one instance that answers and whose breaker is not
+// open; each instance is probed, at most once a second).
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
 
-export function healthBody(config: GatewayConfig) {
-  return { status: 'ok' as const, services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, { instances: s.urls.length }])) };
+export function healthBody(upstream: UpstreamClient) {
+  return { status: 'ok' as const, services: upstream.report() };
 }
 
-export function readinessBody(config: GatewayConfig, schemaReady: boolean) {
-  return {
-    status: schemaReady ? ('ready' as const) : ('starting' as const),
-    schema: schemaReady ? 'built' : 'building',
-    services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, { instances: s.urls.map((url) => ({ url })) }])),
-  };
+export async function readiness(upstream: UpstreamClient): Promise<{ ready: boolean; body: unknown }> {
+  const services = await upstream.probe();
+  const down = Object.entries(services)
+    .filter(([, instances]) => !instances.some((i) => i.reachable && i.breaker !== 'open'))
+    .map(([name]) => name);
+  const ready = down.length === 0;
+  return { ready, body: { status: ready ? 'ready' : 'unavailable', schema: 'built', ...(ready ? {} : { unavailable: down }), services } };
 }

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { GatewayYoga } from '../graphql/create-yoga.ts';
 import type { Logger } from '../logger.ts';
-import { healthBody, readinessBody } from './health.ts';
+import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import { healthBody, readiness } from './health.ts';
 import { landingHtml, landingJson } from './landing.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 import { sendJson, sendJsonError } from './send-json.ts';
@@ -12,6 +13,7 @@ import { sendJson, sendJsonError } from './send-json.ts';
 export interface HttpServerOptions {
   config: GatewayConfig;
   yoga: GatewayYoga;
+  upstream: UpstreamClient;
   logger: Logger;
 }
 
@@ -21,7 +23,7 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? raw : raw.slice(0, q);
 }
 
-export function createHttpServer({ config, yoga, logger }: HttpServerOptions): Server {
+export function createHttpServer({ config, yoga, upstream, logger }: HttpServerOptions): Server {
   const html = landingHtml(config);
 
   const handle = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
@@ -32,8 +34,17 @@ export function createHttpServer({ config, yoga, logger }: HttpServerOptions): S
       return;
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(config));
-    if (path === '/readyz' && isRead) return sendJson(res, 200, readinessBody(config, true));
+    if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(upstream));
+    if (path === '/readyz' && isRead) {
+      readiness(upstream).then(
+        ({ ready, body }) => sendJson(res, ready ? 200 : 503, body),
+        (err: unknown) => {
+          logger.error('readiness probe failed', { requestId, error: String(err) });
+          sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
+        },
+      );
+      return;
+    }
     if (path === '/' && isRead) {
       if ((req.headers.accept ?? '').includes('text/html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });

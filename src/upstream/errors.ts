@@ -1,16 +1,43 @@
-// The one edge where transport failures (undici's UND_ERR_*, aborts, timeouts, bad JSON) become public
-// error codes. Messages name the service, never an internal URL or a stack.
+// The one edge where transport failures (undici's UND_ERR_*, aborts, timeouts, open breakers, bad JSON)
+// become public error codes. Messages name the service, never an internal URL or a stack.
 import type { GraphQLError } from 'graphql';
-import { gatewayGraphQLError } from '../errors.ts';
+import { gatewayGraphQLError, type GatewayErrorCode } from '../errors.ts';
+import type { UpstreamResponse } from './call.ts';
 
-/** A call that got no usable HTTP answer: unreachable, reset, timed out, or not JSON. */
+/** Why a call got no usable answer. */
+export type FailureKind =
+  | 'unreachable' // refused, reset, DNS, or closed mid-answer
+  | 'timeout' // connect, first byte, or the call's total deadline
+  | 'unavailable' // every instance's breaker is open: failed fast, no socket opened
+  | 'invalid'; // an answer that is not JSON
+
+/** A call that got no usable HTTP answer. */
 export class UpstreamFailure extends Error {
   readonly service: string;
-  readonly timedOut: boolean;
-  constructor(service: string, message: string, timedOut: boolean, options?: ErrorOptions) {
-    super(message, options);
+  readonly kind: FailureKind;
+  constructor(service: string, kind: FailureKind, options?: ErrorOptions) {
+    super(MESSAGES[kind](service), options);
     this.service = service;
-    this.timedOut = timedOut;
+    this.kind = kind;
+  }
+}
+
+const MESSAGES: Record<FailureKind, (service: string) => string> = {
+  unreachable: (s) => `${s} service is unreachable`,
+  timeout: (s) => `${s} service did not answer in time`,
+  unavailable: (s) => `${s} service is unavailable (circuit open)`,
+  invalid: (s) => `${s} service answered with a body that is not JSON`,
+};
+
+/**
+ * A 5xx answer, thrown inside the breaker so that it counts as a failure, and turned back into the
+ * answer outside it: callers see the status as usual.
+ */
+export class ServerErrorAnswer extends Error {
+  readonly response: UpstreamResponse;
+  constructor(response: UpstreamResponse) {
+    super(`HTTP ${response.status}`);
+    this.response = response;
   }
 }
 
@@ -21,10 +48,20 @@ export function upstreamFailure(service: string, err: unknown): UpstreamFailure 
   if (err instanceof UpstreamFailure) return err;
   const e = err as { name?: string; code?: string };
   const timedOut = e.name === 'TimeoutError' || (e.code !== undefined && TIMEOUT_CODES.has(e.code));
-  const message = timedOut ? `${service} service did not answer in time` : `${service} service is unreachable`;
-  return new UpstreamFailure(service, message, timedOut, { cause: err });
+  return new UpstreamFailure(service, timedOut ? 'timeout' : 'unreachable', { cause: err });
+}
+
+const CODES: Record<FailureKind, GatewayErrorCode> = {
+  unreachable: 'UPSTREAM_ERROR',
+  timeout: 'GATEWAY_TIMEOUT',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  invalid: 'UPSTREAM_ERROR',
+};
+
+export function failureCode(failure: UpstreamFailure): GatewayErrorCode {
+  return CODES[failure.kind];
 }
 
 export function failureToGraphQLError(failure: UpstreamFailure): GraphQLError {
-  return gatewayGraphQLError(failure.timedOut ? 'GATEWAY_TIMEOUT' : 'UPSTREAM_ERROR', failure.message, failure.service);
+  return gatewayGraphQLError(failureCode(failure), failure.message, failure.service);
 }

@@ -1,26 +1,15 @@
-// The one way the gateway calls a service: a keep-alive undici Pool per instance, round robin over a
-// service's instances, a total timeout per call, the request id on every call, and one log line per call.
-import { Pool } from 'undici';
+// The one way the gateway calls a service, from GraphQL resolvers and (later) the REST passthrough:
+// the interceptor chain of compose.ts over each service's instances, the call's total deadline, the
+// request id on every call, and one log line per call. Also reports instance state for /readyz.
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
+import type { Call, CallContext, HttpMethod, UpstreamRequest, UpstreamResponse } from './call.ts';
+import { composeCall } from './compose.ts';
 import { upstreamFailure, UpstreamFailure } from './errors.ts';
+import type { BreakerState } from './instance.ts';
+import { ServiceRuntime } from './service-runtime.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface UpstreamRequest {
-  method: HttpMethod;
-  /** Path and query, relative to the instance's base URL: "/users?ids=1,2". */
-  path: string;
-  /** Sent as JSON when present. */
-  body?: unknown;
-  requestId: string;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  /** The parsed JSON answer; undefined when the answer had no body. */
-  body: unknown;
-}
+export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './call.ts';
 
 /** One finished call, as logged and as shown in dev-mode responses. */
 export interface CallRecord {
@@ -29,85 +18,119 @@ export interface CallRecord {
   path: string;
   /** HTTP status, or 0 when no answer came. */
   status: number;
+  /** Attempts made (1 unless retried). */
+  attempts: number;
   ms: number;
 }
 
-interface Instance {
-  pool: Pool;
-  /** The base URL's path, prefixed to every call ("" for a bare origin). */
-  basePath: string;
+export interface InstanceReport {
+  url: string;
+  breaker: BreakerState;
+  pending: number;
+  /** Counts over the breaker's rolling window. */
+  window: { calls: number; failures: number; rejected: number };
 }
 
-interface Service {
-  name: string;
-  config: ServiceConfig;
-  instances: Instance[];
-  next: number;
+export interface ProbedInstance extends InstanceReport {
+  reachable: boolean;
 }
+
+const PROBE_TIMEOUT_MS = 1_000;
+const PROBE_CACHE_MS = 1_000;
 
 export class UpstreamClient {
-  readonly #services = new Map<string, Service>();
+  readonly #services = new Map<string, ServiceRuntime>();
   readonly #logger: Logger;
+  readonly #call: Call = composeCall();
+  #probe: { at: number; result: Promise<Record<string, ProbedInstance[]>> } | undefined;
 
   constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger) {
     this.#logger = logger;
     for (const [name, config] of Object.entries(services)) {
-      const instances = config.urls.map((url) => {
-        const u = new URL(url);
-        return {
-          pool: new Pool(u.origin, {
-            connections: 128, // sockets per instance; requests beyond wait in the pool's queue
-            keepAliveTimeout: 30_000, // 30 s idle, under the example services' 65 s
-            headersTimeout: config.timeoutMs,
-            bodyTimeout: config.timeoutMs,
-            connectTimeout: Math.min(config.timeoutMs, 5_000),
-          }),
-          basePath: u.pathname.replace(/\/+$/, ''),
-        };
-      });
-      this.#services.set(name, { name, config, instances, next: 0 });
+      const runtime = new ServiceRuntime(name, config);
+      this.#services.set(name, runtime);
+      for (const instance of runtime.instances) {
+        instance.breaker.on('open', () => logger.warn('circuit opened', { service: name, instance: instance.url }));
+        instance.breaker.on('halfOpen', () => logger.info('circuit half open', { service: name, instance: instance.url }));
+        instance.breaker.on('close', () => logger.info('circuit closed', { service: name, instance: instance.url }));
+      }
     }
   }
 
   /** Calls `service`; resolves with any HTTP answer, rejects with UpstreamFailure when there is none. */
   async call(serviceName: string, request: UpstreamRequest, onCall?: (record: CallRecord) => void): Promise<UpstreamResponse> {
     const service = this.#services.get(serviceName);
-    if (!service) throw new UpstreamFailure(serviceName, `${serviceName} service is not configured`, false);
-    const instance = service.instances[service.next++ % service.instances.length] as Instance;
+    if (!service) throw new UpstreamFailure(serviceName, 'unreachable');
+    const ctx: CallContext = { service, request, deadline: AbortSignal.timeout(service.config.timeoutMs), attempt: 0 };
     const started = performance.now();
     let status = 0;
     try {
-      const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': request.requestId };
-      let body: string | undefined;
-      if (request.body !== undefined) {
-        body = JSON.stringify(request.body);
-        headers['content-type'] = 'application/json';
-      }
-      const res = await instance.pool.request({
-        method: request.method,
-        path: instance.basePath + request.path,
-        headers,
-        body,
-        signal: AbortSignal.timeout(service.config.timeoutMs),
-      });
-      status = res.statusCode;
-      const text = await res.body.text();
-      if (text === '') return { status, body: undefined };
-      try {
-        return { status, body: JSON.parse(text) };
-      } catch {
-        throw new UpstreamFailure(serviceName, `${serviceName} service answered with a body that is not JSON`, false);
-      }
+      const res = await this.#call(ctx);
+      status = res.status;
+      return res;
     } catch (err) {
       throw upstreamFailure(serviceName, err);
     } finally {
-      const record: CallRecord = { service: serviceName, method: request.method, path: request.path, status, ms: Math.round((performance.now() - started) * 100) / 100 };
+      const record: CallRecord = {
+        service: serviceName,
+        method: request.method,
+        path: request.path,
+        status,
+        attempts: ctx.attempt + 1,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      };
       onCall?.(record);
       this.#logger.info('upstream call', { requestId: request.requestId, ...record });
     }
   }
 
+  /** Every instance of every service with its breaker state, without touching the network. */
+  report(): Record<string, InstanceReport[]> {
+    const out: Record<string, InstanceReport[]> = {};
+    for (const [name, service] of this.#services) {
+      out[name] = service.instances.map((i) => {
+        const stats = i.breaker.stats;
+        return { url: i.url, breaker: i.state, pending: i.pending, window: { calls: stats.fires, failures: stats.failures, rejected: stats.rejects } };
+      });
+    }
+    return out;
+  }
+
+  /** The report plus whether each instance answers its health path (any HTTP status); cached for a second. */
+  probe(): Promise<Record<string, ProbedInstance[]>> {
+    const now = Date.now();
+    if (this.#probe && now - this.#probe.at < PROBE_CACHE_MS) return this.#probe.result;
+    const report = this.report();
+    const result = (async () => {
+      const out: Record<string, ProbedInstance[]> = {};
+      await Promise.all(
+        [...this.#services].map(async ([name, service]) => {
+          out[name] = await Promise.all(
+            service.instances.map(async (instance, i) => {
+              let reachable = false;
+              try {
+                const res = await instance.pool.request({
+                  method: 'GET',
+                  path: instance.basePath + service.config.healthPath,
+                  signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+                });
+                await res.body.dump();
+                reachable = true;
+              } catch {
+                reachable = false;
+              }
+              return { ...(report[name]![i] as InstanceReport), reachable };
+            }),
+          );
+        }),
+      );
+      return out;
+    })();
+    this.#probe = { at: now, result };
+    return result;
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.#services.values()].flatMap((s) => s.instances.map((i) => i.pool.close())));
+    await Promise.all([...this.#services.values()].flatMap((s) => s.instances.map((i) => i.close())));
   }
 }

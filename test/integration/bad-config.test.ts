@@ -62,12 +62,22 @@ describe('config files and environment', () => {
 
   it('an unknown key', () => {
     const file = writeConfig({ services: { users: { ...service, timout: '2s' } } });
-    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, timeout, maxBatchSize, maxUrlLength)`);
+    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath)`);
   });
 
   it('a duration that is not one', () => {
     const file = writeConfig({ services: { users: { ...service, timeout: 'ten seconds' } } });
     expect(startupError({ file })).toBe(`${file}#/services/users/timeout: expected a duration such as 500 (ms), "500ms", "10s" or "1m", got "ten seconds"`);
+  });
+
+  it('a POST in the retry methods is refused: it is never idempotent', () => {
+    const file = writeConfig({ services: { users: { ...service, retry: { methods: ['GET', 'POST'] } } } });
+    expect(startupError({ file })).toBe(`${file}#/services/users/retry/methods/1: POST is not idempotent and is never retried`);
+  });
+
+  it('a breaker window that does not divide into its buckets', () => {
+    const file = writeConfig({ services: { users: { ...service, breaker: { window: '1s', buckets: 3 } } } });
+    expect(startupError({ file })).toBe(`${file}#/services/users/breaker/buckets: the window (1000 ms) must divide evenly into 3 buckets`);
   });
 
   it('an SDL file that cannot be read', () => {

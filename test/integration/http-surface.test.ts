@@ -57,10 +57,34 @@ describe('routes and request ids', () => {
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('reports health and readiness with every service instance', async () => {
-    expect(await (await fetch(`${stack.gatewayUrl}/healthz`)).json()).toEqual({ status: 'ok', services: { users: { instances: 1 }, movies: { instances: 1 } } });
-    const ready = await (await fetch(`${stack.gatewayUrl}/readyz`)).json();
-    expect(ready).toEqual({ status: 'ready', schema: 'built', services: { users: { instances: [{ url: stack.usersUrl }] }, movies: { instances: [{ url: stack.moviesUrl }] } } });
+  it('reports health with every service instance and its breaker state', async () => {
+    const instance = (url: string) => ({ url, breaker: 'closed', pending: 0, window: expect.objectContaining({ failures: 0 }) });
+    expect(await (await fetch(`${stack.gatewayUrl}/healthz`)).json()).toEqual({ status: 'ok', services: { users: [instance(stack.usersUrl)], movies: [instance(stack.moviesUrl)] } });
+  });
+
+  it('is ready when every service has an instance that answers', async () => {
+    const res = await fetch(`${stack.gatewayUrl}/readyz`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 'ready', schema: 'built' });
+    expect(body.services.users).toEqual([expect.objectContaining({ url: stack.usersUrl, reachable: true, breaker: 'closed' })]);
+    expect(body.services.movies).toEqual([expect.objectContaining({ url: stack.moviesUrl, reachable: true, breaker: 'closed' })]);
+  });
+
+  it('is not ready (503) while a service has no instance that answers, and says which', async () => {
+    const gone = await startStack();
+    const moviesUrl = gone.moviesUrl;
+    await gone.close();
+    const stackWithoutMovies = await startStack({ moviesUrl });
+    try {
+      const res = await fetch(`${stackWithoutMovies.gatewayUrl}/readyz`);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body).toMatchObject({ status: 'unavailable', unavailable: ['movies'] });
+      expect(body.services.movies).toEqual([expect.objectContaining({ url: moviesUrl, reachable: false })]);
+    } finally {
+      await stackWithoutMovies.close();
+    }
   });
 });
 

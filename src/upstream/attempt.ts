@@ -1,0 +1,39 @@
+// One attempt on the instance the balancer chose, through its keep-alive pool. The pool enforces the
+// connect and first-byte timeouts; the call's deadline signal ends it when the total time is spent.
+import type { CallContext, UpstreamResponse } from './call.ts';
+import { UpstreamFailure, upstreamFailure } from './errors.ts';
+import type { Instance } from './instance.ts';
+
+export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
+  const instance = ctx.instance as Instance;
+  const { request, service } = ctx;
+  const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': request.requestId };
+  let body: string | undefined;
+  if (request.body !== undefined) {
+    body = JSON.stringify(request.body);
+    headers['content-type'] = 'application/json';
+  }
+  instance.pending++;
+  try {
+    const res = await instance.pool.request({
+      method: request.method,
+      path: instance.basePath + request.path,
+      headers,
+      body,
+      signal: ctx.deadline,
+    });
+    const text = await res.body.text();
+    if (text === '') return { status: res.statusCode, body: undefined };
+    try {
+      return { status: res.statusCode, body: JSON.parse(text) };
+    } catch {
+      throw new UpstreamFailure(service.name, 'invalid');
+    }
+  } catch (err) {
+    // An abort is the call's deadline: report it as a timeout, whatever undici calls it.
+    if (ctx.deadline.aborted) throw new UpstreamFailure(service.name, 'timeout', { cause: err });
+    throw upstreamFailure(service.name, err);
+  } finally {
+    instance.pending--;
+  }
+}

@@ -1,0 +1,36 @@
+// The shape every upstream interceptor shares: a Call takes the call's context and resolves with an HTTP
+// answer; an Interceptor wraps the next Call. compose.ts puts them in order.
+import type { Instance } from './instance.ts';
+import type { ServiceRuntime } from './service-runtime.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  /** Path and query, relative to the instance's base URL: "/users?ids=1,2". */
+  path: string;
+  /** Sent as JSON when present. */
+  body?: unknown;
+  requestId: string;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** The parsed JSON answer; undefined when the answer had no body. */
+  body: unknown;
+}
+
+/** One call's state, shared by its interceptors (the retry loop and the balancer update it). */
+export interface CallContext {
+  service: ServiceRuntime;
+  request: UpstreamRequest;
+  /** Aborts when the call's total deadline passes; covers every attempt and backoff. */
+  deadline: AbortSignal;
+  /** Set by the balancer for each attempt. */
+  instance?: Instance;
+  /** 0 for the first attempt. */
+  attempt: number;
+}
+
+export type Call = (ctx: CallContext) => Promise<UpstreamResponse>;
+export type Interceptor = (next: Call) => Call;

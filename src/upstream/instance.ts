@@ -1,0 +1,51 @@
+// One instance of a service: its keep-alive pool, its breaker and how many calls it has in flight.
+import CircuitBreaker from 'opossum';
+import { Pool } from 'undici';
+import type { ServiceConfig } from '../config/config-schema.ts';
+import type { Call, CallContext, UpstreamResponse } from './call.ts';
+
+export type BreakerState = 'closed' | 'open' | 'halfOpen';
+
+export class Instance {
+  readonly url: string;
+  readonly pool: Pool;
+  /** The base URL's path, prefixed to every call ("" for a bare origin). */
+  readonly basePath: string;
+  readonly breaker: CircuitBreaker<[Call, CallContext], UpstreamResponse>;
+  /** Calls in flight, for the least-pending balancer. */
+  pending = 0;
+
+  constructor(url: string, config: ServiceConfig, name: string) {
+    const u = new URL(url);
+    this.url = url;
+    this.basePath = u.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(u.origin, {
+      connections: config.connections,
+      keepAliveTimeout: 30_000, // 30 s idle, under the example services' 65 s
+      connectTimeout: config.connectTimeoutMs,
+      headersTimeout: config.firstByteTimeoutMs,
+      bodyTimeout: config.timeoutMs,
+    });
+    const b = config.breaker;
+    // timeout: false — each call times itself with its own AbortSignal. opossum's own timeout (and its
+    // one shared abortController) would abort every call in flight when one of them is slow.
+    this.breaker = new CircuitBreaker((next: Call, ctx: CallContext) => next(ctx), {
+      name,
+      timeout: false,
+      errorThresholdPercentage: b.errorThresholdPercentage,
+      volumeThreshold: b.volumeThreshold,
+      rollingCountTimeout: b.windowMs,
+      rollingCountBuckets: b.buckets,
+      resetTimeout: b.resetTimeoutMs,
+    });
+  }
+
+  get state(): BreakerState {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'halfOpen' : 'closed';
+  }
+
+  async close(): Promise<void> {
+    this.breaker.shutdown();
+    await this.pool.close();
+  }
+}

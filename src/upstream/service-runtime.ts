@@ -1,0 +1,20 @@
+// A configured service at run time: its instances, its retry budget and the balancer's cursor.
+import type { ServiceConfig } from '../config/config-schema.ts';
+import { Instance } from './instance.ts';
+import { RetryBudget } from './retry-budget.ts';
+
+export class ServiceRuntime {
+  readonly name: string;
+  readonly config: ServiceConfig;
+  readonly instances: readonly Instance[];
+  readonly budget: RetryBudget;
+  /** Round-robin cursor. */
+  next = 0;
+
+  constructor(name: string, config: ServiceConfig) {
+    this.name = name;
+    this.config = config;
+    this.instances = config.urls.map((url, i) => new Instance(url, config, `${name}#${i}`));
+    this.budget = new RetryBudget(config.retry.budgetRatio, config.retry.budgetMinPerSecond, 10_000);
+  }
+}
