@@ -13,6 +13,8 @@ import { UpstreamClient } from './upstream/upstream-client.ts';
 export interface Gateway {
   server: Server;
   schema: GraphQLSchema;
+  /** The upstream layer: instance and breaker state (tests await breaker events on it). */
+  upstream: UpstreamClient;
   /** Starts listening on config.host:config.port (port 0 picks a free one); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting requests, ends open connections and closes the upstream pools. */
@@ -34,6 +36,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   return {
     server,
     schema,
+    upstream,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

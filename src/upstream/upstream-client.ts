@@ -84,6 +84,11 @@ export class UpstreamClient {
     }
   }
 
+  /** The run-time state of a service (its instances and their breakers). */
+  service(name: string): ServiceRuntime | undefined {
+    return this.#services.get(name);
+  }
+
   /** Every instance of every service with its breaker state, without touching the network. */
   report(): Record<string, InstanceReport[]> {
     const out: Record<string, InstanceReport[]> = {};

@@ -1,5 +1,6 @@
 // A real HTTP server on port 0 that misbehaves on command: answers with any status and body, hangs,
-// resets the connection, or sends a body that is not JSON. It records every request it receives.
+// resets the connection, sends a body that is not JSON, or recovers by passing requests on to a real
+// service. A sequence plays one mode per request (the last one repeats). Every request is recorded.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { closeServer, listen } from './listen.ts';
 
@@ -7,7 +8,11 @@ export type FaultMode =
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'text'; status: number; body: string };
+  | { kind: 'text'; status: number; body: string }
+  /** Pass the request on to a real service (recovery). */
+  | { kind: 'proxy'; to: string }
+  /** One mode per request, in order; the last repeats. */
+  | { kind: 'sequence'; modes: FaultMode[] };
 
 export interface RecordedRequest {
   method: string;
@@ -30,22 +35,43 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      switch (mode.kind) {
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      requests.push(recorded);
+      let current = mode;
+      if (current.kind === 'sequence') {
+        current = current.modes.length > 1 ? (current.modes.shift() as FaultMode) : (current.modes[0] as FaultMode);
+      }
+      switch (current.kind) {
         case 'hang':
-          return; // never answers; the gateway's timeout must end the call
+          return; // never answers; the gateway's timeouts must end the call
         case 'reset':
           req.socket.destroy();
           return;
         case 'text':
-          res.writeHead(mode.status, { 'content-type': 'text/plain' });
-          res.end(mode.body);
+          res.writeHead(current.status, { 'content-type': 'text/plain' });
+          res.end(current.body);
           return;
-        case 'status': {
-          const body = mode.body === undefined ? '' : JSON.stringify(mode.body);
-          res.writeHead(mode.status, body ? { 'content-type': 'application/json' } : {});
-          res.end(body);
+        case 'proxy': {
+          const init: RequestInit = { method: recorded.method, headers: { 'content-type': 'application/json' } };
+          if (recorded.body) init.body = recorded.body;
+          fetch(`${current.to}${recorded.url}`, init).then(
+            async (r) => {
+              res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+              res.end(Buffer.from(await r.arrayBuffer()));
+            },
+            () => req.socket.destroy(),
+          );
+          return;
         }
+        case 'status': {
+          const body = current.body === undefined ? '' : JSON.stringify(current.body);
+          res.writeHead(current.status, body ? { 'content-type': 'application/json' } : {});
+          res.end(body);
+          return;
+        }
+        case 'sequence':
+          res.writeHead(500);
+          res.end();
       }
     });
   });
