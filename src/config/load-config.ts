@@ -30,11 +30,11 @@ import { readEnv, type EnvSource } from './env.ts';
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 
-/** The example services, used when no config file names services. */
+/** The example services, used when no config file names services; they take up to 1,000 ids per batch. */
 function defaultServices(): Record<string, ServiceConfig> {
   return {
-    users: { urls: ['http://localhost:3001'], schema: resolve(PACKAGE_ROOT, 'schema/users.graphql'), ...serviceDefaults() },
-    movies: { urls: ['http://localhost:3002'], schema: resolve(PACKAGE_ROOT, 'schema/movies.graphql'), ...serviceDefaults() },
+    users: { urls: ['http://localhost:3001'], schema: resolve(PACKAGE_ROOT, 'schema/users.graphql'), ...serviceDefaults(), maxBatchSize: 1000 },
+    movies: { urls: ['http://localhost:3002'], schema: resolve(PACKAGE_ROOT, 'schema/movies.graphql'), ...serviceDefaults(), maxBatchSize: 1000 },
   };
 }
 

@@ -16,6 +16,8 @@ export interface EntityOwner {
   load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined };
   maxBatchSize: number;
   maxUrlLength: number;
+  /** Single calls in flight at once, when there is no batch endpoint. */
+  maxConcurrency: number;
 }
 
 export type Get = (service: string, path: string) => Promise<UpstreamResponse>;
@@ -67,17 +69,64 @@ export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string,
       return results.flat();
     };
   }
-  // No batch endpoint: one GET per distinct key, concurrently; 404 is a missing entity.
+  // No batch endpoint: one GET per distinct key, at most maxConcurrency at once; 404 is a missing entity.
   return (keys) =>
-    Promise.all(
-      keys.map(async (key) => {
-        const path = load.path({ key });
-        if (path === undefined) return null;
-        const res = await get(service, path).catch((err: Error) => err);
-        if (res instanceof Error) return res;
-        if (res.status === 404) return null;
-        if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body);
-        return checkItem(owner, key, res.body);
-      }),
-    );
+    mapConcurrently(keys, owner.maxConcurrency, async (key) => {
+      const path = load.path({ key });
+      if (path === undefined) return null;
+      const res = await get(service, path).catch((err: Error) => err);
+      if (res instanceof Error) return res;
+      if (res.status === 404) return null;
+      if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body);
+      return checkItem(owner, key, res.body);
+    });
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, results in the items' order. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** A @batch field's call: everything but the keys, which the batch function adds. */
+export interface GroupedCall {
+  service: string;
+  /** Path and the query without the key parameter: "/movies" or "/movies?limit=5". */
+  base: string;
+  param: string;
+  groupBy: string;
+  select: readonly string[] | undefined;
+  maxBatchSize: number;
+  maxUrlLength: number;
+}
+
+/** Keys → one GET per chunk with `param=k1,k2`; the list that comes back is split by `item[groupBy]`. */
+export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string, unknown[]> {
+  const prefix = `${call.base}${call.base.includes('?') ? '&' : '?'}${encodeURIComponent(call.param)}=`;
+  const loadChunk = async (chunk: string[]): Promise<unknown[][]> => {
+    const res = await get(call.service, prefix + chunk.map(encodeURIComponent).join(','));
+    if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body);
+    let items = res.body;
+    for (const key of call.select ?? []) items = items && typeof items === 'object' ? (items as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(items)) throw gatewayGraphQLError('UPSTREAM_ERROR', `${call.service} service answered a batched list with something else`, call.service);
+    const groups = new Map<string, unknown[]>(chunk.map((k) => [k, []]));
+    for (const item of items) {
+      const key = item && typeof item === 'object' ? (item as Record<string, unknown>)[call.groupBy] : undefined;
+      groups.get(String(key))?.push(item);
+    }
+    return chunk.map((k) => groups.get(k) as unknown[]);
+  };
+  return async (keys) => {
+    const chunks = chunkKeys(keys, prefix.length, call.maxBatchSize, call.maxUrlLength);
+    const results = await Promise.all(chunks.map((c) => loadChunk(c).catch((err: Error) => c.map(() => err))));
+    return results.flat();
+  };
 }

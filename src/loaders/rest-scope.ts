@@ -4,7 +4,7 @@
 import DataLoader from 'dataloader';
 import { failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
-import { entityBatchFn, type EntityOwner, type EntityRecord } from './batch-load.ts';
+import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall } from './batch-load.ts';
 import { RequestCache } from './request-cache.ts';
 
 export class RestScope {
@@ -15,6 +15,7 @@ export class RestScope {
   readonly #owners: ReadonlyMap<string, EntityOwner>;
   readonly #gets = new RequestCache<UpstreamResponse>();
   readonly #loaders = new Map<string, DataLoader<string, EntityRecord | null>>();
+  readonly #grouped = new Map<string, DataLoader<string, unknown[]>>();
   readonly #onCall: ((record: CallRecord) => void) | undefined;
   readonly #get = (service: string, path: string): Promise<UpstreamResponse> =>
     this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined));
@@ -33,6 +34,7 @@ export class RestScope {
     if (method === 'GET') return this.#get(service, path);
     this.#gets.clear();
     for (const loader of this.#loaders.values()) loader.clearAll();
+    for (const loader of this.#grouped.values()) loader.clearAll();
     return this.#send(service, method, path, body);
   }
 
@@ -44,6 +46,17 @@ export class RestScope {
       if (!owner) throw new Error(`no owner for entity ${typeName}`); // the schema build rules this out
       loader = new DataLoader(entityBatchFn(owner, this.#get), { maxBatchSize: Number.MAX_SAFE_INTEGER });
       this.#loaders.set(typeName, loader);
+    }
+    return loader;
+  }
+
+  /** The per-request loader of a @batch field's call (one per service, path and other query parameters). */
+  grouped(call: GroupedCall): DataLoader<string, unknown[]> {
+    const name = `${call.service} ${call.base} ${call.param}`;
+    let loader = this.#grouped.get(name);
+    if (!loader) {
+      loader = new DataLoader(groupedBatchFn(call, this.#get), { maxBatchSize: Number.MAX_SAFE_INTEGER });
+      this.#grouped.set(name, loader);
     }
     return loader;
   }

@@ -39,6 +39,7 @@ export function checkEntities(plans: readonly SubgraphPlan[]): Map<string, Entit
       load: owner.load as EntityOwner['load'],
       maxBatchSize: config.maxBatchSize,
       maxUrlLength: config.maxUrlLength,
+      maxConcurrency: config.maxConcurrency,
     });
   }
 

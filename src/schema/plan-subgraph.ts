@@ -18,6 +18,7 @@ import {
 import type { ServiceConfig } from '../config/config-schema.ts';
 import {
   findDirective,
+  readBatch,
   readEntity,
   readRef,
   readRest,
@@ -57,7 +58,20 @@ export interface RestFieldPlan {
   query: ((scope: TemplateScope) => string) | undefined;
   body: Getter | undefined;
   select: string[] | undefined;
+  /** Present when @batch merges this field's calls across parents. */
+  batch: RestBatchPlan | undefined;
   returns: ReturnShape;
+}
+
+export interface RestBatchPlan {
+  /** The query parameter that carries the keys. */
+  param: string;
+  /** The key of one parent (what `param` reads). */
+  key: Getter;
+  /** The rest of the query string, without `param`: "?limit=5" or "". */
+  otherQuery: (scope: TemplateScope) => string;
+  /** The item field the answer is split by. */
+  groupBy: string;
 }
 
 export interface RefFieldPlan {
@@ -131,13 +145,15 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
       const directives = field.astNode?.directives;
       const rest = findDirective(directives, 'rest');
       const ref = findDirective(directives, 'ref');
+      const batch = findDirective(directives, 'batch');
       const internal = findDirective(directives, 'internal');
       const where = `${type.name}.${field.name}`;
       if (rest && ref) throw sdlError(ref, `${where} has both @rest and @ref; a field is resolved one way`);
       if (internal && (rest || ref)) throw sdlError(internal, `${where} is @internal, so it cannot also be resolved with @rest or @ref`);
+      if (batch && !rest) throw sdlError(batch, `${where}: @batch goes with @rest, the call it batches`);
       if (internal && root) throw sdlError(internal, `${where}: root fields cannot be @internal`);
       if (internal) plan.internal.push(where);
-      if (rest) plan.fields.push(planRest(rest, type, field, service, root));
+      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
       else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
       else if (entity && !entity.load && field.name !== entity.keyField && !internal) {
@@ -194,7 +210,30 @@ function checkPlaceholders(holders: Placeholder[], type: GraphQLObjectType, fiel
   }
 }
 
-function planRest(node: ConstDirectiveNode, type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, service: string, root: boolean): RestFieldPlan {
+function planBatch(node: ConstDirectiveNode, rest: ReturnType<typeof readRest>, where: string, roots: TemplateRoot[], returns: ReturnShape): RestBatchPlan {
+  const { param, groupBy } = readBatch(node);
+  const query = (rest.query ?? {}) as Record<string, unknown>;
+  const template = query[param];
+  if (typeof template !== 'string') throw sdlError(node, `@batch on ${where}: the @rest query has no parameter "${param}" to carry the keys`);
+  const holders = placeholdersOf(template, roots);
+  if (holders.length !== 1 || template.trim() !== holders[0]?.text || holders[0].root !== 'parent') {
+    throw sdlError(node, `@batch on ${where}: parameter "${param}" must read one parent field, e.g. "{parent.id}", got "${template}"`);
+  }
+  if (rest.method !== 'GET') throw sdlError(node, `@batch on ${where}: only GET calls are batched`);
+  if (!returns.list) throw sdlError(node, `@batch on ${where}: the field must return a list, which the answer is split into`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(groupBy)) throw sdlError(node, `@batch on ${where}: groupBy names one field of the items, got "${groupBy}"`);
+  const others = Object.fromEntries(Object.entries(query).filter(([name]) => name !== param));
+  return { param, key: compileString(template, roots), otherQuery: compileQuery(others, roots), groupBy };
+}
+
+function planRest(
+  node: ConstDirectiveNode,
+  batchNode: ConstDirectiveNode | undefined,
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  service: string,
+  root: boolean,
+): RestFieldPlan {
   const rest = readRest(node);
   const roots: TemplateRoot[] = root ? ['args'] : ['args', 'parent'];
   try {
@@ -208,6 +247,7 @@ function planRest(node: ConstDirectiveNode, type: GraphQLObjectType, field: Grap
       query: rest.query === undefined ? undefined : compileQuery(rest.query, roots),
       body: rest.body === undefined ? undefined : compileValue(rest.body, roots),
       select: undefined,
+      batch: undefined,
       returns: returnShape(field.type),
     };
     checkPlaceholders(placeholdersOf(rest.path, roots), type, field, node, true);
@@ -220,6 +260,7 @@ function planRest(node: ConstDirectiveNode, type: GraphQLObjectType, field: Grap
       if (!SELECT.test(rest.select)) throw new TemplateError(`select is a dotted path such as "data.items", got "${rest.select}"`);
       plan.select = rest.select.split('.');
     }
+    if (batchNode) plan.batch = planBatch(batchNode, rest, `${type.name}.${field.name}`, roots, plan.returns);
     return plan;
   } catch (err) {
     if (err instanceof TemplateError) throw sdlError(node, `@rest on ${type.name}.${field.name}: ${err.message}`);

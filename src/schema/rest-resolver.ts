@@ -2,6 +2,7 @@
 // call through the request's RestScope → the JSON answer (or a coded error). When the field returns an
 // entity another service owns, each result is completed by that owner's loader (type merging by key).
 import type { GraphQLFieldResolver } from 'graphql';
+import type { ServiceConfig } from '../config/config-schema.ts';
 import type { EntityOwner, EntityRecord } from '../loaders/batch-load.ts';
 import { restError } from './map-rest-error.ts';
 import type { RestFieldPlan } from './plan-subgraph.ts';
@@ -30,7 +31,27 @@ async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext
   return Array.isArray(value) ? Promise.all(value.map(one)) : one(value);
 }
 
-export function createRestResolver(plan: RestFieldPlan, completeWith: EntityOwner | undefined): Resolver {
+/** A @batch field: the parent's key goes to the request's grouped loader, one call per tick for all parents. */
+function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined): Resolver {
+  const batch = plan.batch as NonNullable<RestFieldPlan['batch']>;
+  return async (parent, args, ctx) => {
+    const scope: TemplateScope = { args, parent };
+    const key = batch.key(scope);
+    const path = plan.path(scope);
+    if (key === null || key === undefined || path === undefined) return plan.returns.nonNull ? [] : null;
+    const items = await ctx.rest
+      .grouped({ service: plan.service, base: path + batch.otherQuery(scope), param: batch.param, groupBy: batch.groupBy, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength })
+      .load(String(key));
+    return completeWith ? complete(items, completeWith, ctx) : items;
+  };
+}
+
+export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined): Resolver {
+  if (plan.batch) {
+    const batched = createBatchedResolver(plan, config, completeWith);
+    GENERATED_RESOLVERS.add(batched);
+    return batched;
+  }
   const { service, method, returns } = plan;
   const returnsBoolean = returns.named === 'Boolean' && !returns.list;
   const resolver: Resolver = async (parent, args, ctx) => {

@@ -30,7 +30,7 @@ function resolversOf(plan: SubgraphPlan, owners: ReadonlyMap<string, EntityOwner
     const target = owners.get(field.returns.named);
     const resolver =
       field.kind === 'rest'
-        ? createRestResolver(field, target && target.service !== plan.service ? target : undefined)
+        ? createRestResolver(field, plan.config, target && target.service !== plan.service ? target : undefined)
         : createRefResolver(field, target as EntityOwner); // checkEntities guarantees every @ref target an owner
     (map[field.typeName] ??= {})[field.fieldName] = resolver as GraphQLFieldResolver<any, any, any>;
   }

@@ -14,12 +14,12 @@ export function intParam(query: URLSearchParams, name: string, fallback: number,
   return Math.min(Number(raw), max);
 }
 
-/** `?ids=1,2,3` → the raw ids in order (at most `max`). */
-export function idsParam(query: URLSearchParams, max: number): string[] | undefined {
-  const raw = query.get('ids');
+/** `?ids=1,2,3` (or another list parameter) → the raw ids in order (at most `max`). */
+export function idsParam(query: URLSearchParams, max: number, name = 'ids'): string[] | undefined {
+  const raw = query.get(name);
   if (raw === null) return undefined;
   const ids = raw === '' ? [] : raw.split(',').map((s) => s.trim());
-  if (ids.length > max) throw badField('ids', `at most ${max} ids per request, got ${ids.length}`);
+  if (ids.length > max) throw badField(name, `at most ${max} ids per request, got ${ids.length}`);
   return ids;
 }
 

@@ -24,6 +24,8 @@ export interface RecordedRequest {
 export interface FaultUpstream {
   url: string;
   requests: RecordedRequest[];
+  /** The most requests it has had in flight at once. */
+  readonly maxInFlight: number;
   setMode(mode: FaultMode): void;
   close(): Promise<void>;
 }
@@ -31,7 +33,17 @@ export interface FaultUpstream {
 export async function startFaultUpstream(initial: FaultMode = { kind: 'status', status: 500, body: { error: { message: 'boom at /internal/db.js:12' } } }): Promise<FaultUpstream> {
   let mode = initial;
   const requests: RecordedRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let counted = true;
+    const done = (): void => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    res.once('close', done);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -76,5 +88,13 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
     });
   });
   const url = await listen(server);
-  return { url, requests, setMode: (m) => (mode = m), close: () => closeServer(server) };
+  return {
+    url,
+    requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    setMode: (m) => (mode = m),
+    close: () => closeServer(server),
+  };
 }

@@ -46,8 +46,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logLevel: 'silent',
       ...rest,
       services: {
-        users: { urls: [usersUrl], schema: schemaFile('users'), ...options.serviceConfig?.users },
-        movies: { urls: [moviesUrl], schema: schemaFile('movies'), ...options.serviceConfig?.movies },
+        // As in gateway.config.json: the example services take up to 1,000 ids per batch call.
+        users: { urls: [usersUrl], schema: schemaFile('users'), maxBatchSize: 1000, ...options.serviceConfig?.users },
+        movies: { urls: [moviesUrl], schema: schemaFile('movies'), maxBatchSize: 1000, ...options.serviceConfig?.movies },
         ...extraServices,
       },
     },

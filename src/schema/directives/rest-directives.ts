@@ -33,11 +33,18 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   """
   directive @ref(key: String!) on FIELD_DEFINITION
 
+  """
+  Batches a @rest field across parents: calls that differ only in the query parameter \`param\` (which
+  reads one {parent.x} placeholder) go out as one call with the values joined by commas, e.g.
+  GET /movies?directorIds=1,2,3; the list that comes back is split by each item's \`groupBy\` field.
+  """
+  directive @batch(param: String!, groupBy: String!) on FIELD_DEFINITION
+
   "Kept for resolvers (raw ids), hidden from the public schema."
   directive @internal on FIELD_DEFINITION
 `;
 
-export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'internal']);
+export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal']);
 /** Types declared only for the directives, never part of a public schema. */
 export const REST_DIRECTIVE_TYPES: ReadonlySet<string> = new Set(['RestMethod', 'RestTemplate']);
 
@@ -106,6 +113,17 @@ export function readEntity(node: ConstDirectiveNode): EntityDirective {
   if (typeof a.batchPath === 'string') entity.batchPath = a.batchPath;
   if (typeof a.path === 'string') entity.path = a.path;
   return entity;
+}
+
+export interface BatchDirective {
+  param: string;
+  groupBy: string;
+  node: ConstDirectiveNode;
+}
+
+export function readBatch(node: ConstDirectiveNode): BatchDirective {
+  const a = args(node);
+  return { param: a.param as string, groupBy: a.groupBy as string, node };
 }
 
 export function readRef(node: ConstDirectiveNode): RefDirective {

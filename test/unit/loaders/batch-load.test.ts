@@ -9,6 +9,7 @@ const owner = (overrides: Partial<EntityOwner> = {}): EntityOwner => ({
   load: { batchPath: '/movies', batchParam: 'ids' },
   maxBatchSize: 500,
   maxUrlLength: 8000,
+  maxConcurrency: 4,
   ...overrides,
 });
 
@@ -24,6 +25,38 @@ describe('chunkKeys', () => {
 
   it('still sends a key that alone exceeds the length, in a chunk of its own', () => {
     expect(chunkKeys(['x'.repeat(50), 'y'], 10, 100, 20)).toEqual([['x'.repeat(50)], ['y']]);
+  });
+});
+
+describe('mapConcurrently', () => {
+  it('keeps at most `limit` calls in flight and returns results in order', async () => {
+    const { mapConcurrently } = await import('../../../src/loaders/batch-load.ts');
+    let inFlight = 0;
+    let most = 0;
+    const out = await mapConcurrently([5, 1, 4, 2, 3, 6, 7], 3, async (n) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      for (let i = 0; i < n; i++) await Promise.resolve();
+      inFlight--;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30, 60, 70]);
+    expect(most).toBe(3);
+  });
+});
+
+describe('groupedBatchFn', () => {
+  it('sends the keys in one call and splits the answer by the group field, keeping other parameters', async () => {
+    const { groupedBatchFn } = await import('../../../src/loaders/batch-load.ts');
+    const calls: string[] = [];
+    const get = async (_s: string, path: string): Promise<UpstreamResponse> => {
+      calls.push(path);
+      return { status: 200, body: [{ id: '1', d: 'a' }, { id: '2', d: 'b' }, { id: '3', d: 'a' }] };
+    };
+    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000 }, get);
+    const out = await load(['a', 'b', 'c']);
+    expect(calls).toEqual(['/movies?genre=Drama&directorIds=a,b,c']);
+    expect(out).toEqual([[{ id: '1', d: 'a' }, { id: '3', d: 'a' }], [{ id: '2', d: 'b' }], []]);
   });
 });
 
