@@ -1,13 +1,15 @@
 // N+1 is impossible: per request, each entity type and each @batch field is loaded with one call per
 // tick (split by batch size and URL length), whatever the page size; calls are counted at the services.
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { startFaultUpstream } from '../harness/fault-upstream.ts';
 import { gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
-import { ROOT, startStack, type Stack } from '../harness/start-stack.ts';
+import { schemaFile, startStack, type Stack } from '../harness/start-stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -79,6 +81,16 @@ describe('splitting batches', () => {
   });
 });
 
+/** schema/users.graphql as if the service had no batch endpoint: users load one at a time, GET /users/{id}. */
+function usersWithoutBatchEndpoint(): string {
+  const sdl = readFileSync(schemaFile('users'), 'utf8');
+  const single = sdl.replace('@entity(key: "id", batchPath: "/users", batchParam: "ids")', '@entity(key: "id", path: "/users/{key}")');
+  expect(single).not.toBe(sdl);
+  const file = join(mkdtempSync(join(tmpdir(), 'gateway-no-batch-')), 'users.graphql');
+  writeFileSync(file, single);
+  return file;
+}
+
 describe('a service with no batch endpoint', () => {
   it('loads each distinct entity once, with the single calls concurrent under the cap', async () => {
     const users = createUsersService();
@@ -86,7 +98,7 @@ describe('a service with no batch endpoint', () => {
     const counting = await startFaultUpstream({ kind: 'proxy', to: usersUrl });
     const single = await startStack({
       usersUrl: counting.url,
-      serviceConfig: { users: { schema: resolve(ROOT, 'test/fixtures/no-batch/users-one-at-a-time.graphql'), maxConcurrency: 4 } },
+      serviceConfig: { users: { schema: usersWithoutBatchEndpoint(), maxConcurrency: 4 } },
     });
     try {
       const { body } = await gql(single.gatewayUrl, '{ movies(limit: 60) { director { id name } } }');
