@@ -1,5 +1,6 @@
 // The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the JSON-only
 // guard first (before any body is parsed), then the dev-mode upstream trace around execution.
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config/config-schema.ts';
@@ -51,7 +52,9 @@ export function createGatewayYoga({ schema, owners, upstream, config, logger }: 
       warn: (...args) => logger.warn(String(args[0]), { detail: args.slice(1).map(String) }),
       error: (...args) => logger.error(String(args[0]), { detail: args.slice(1).map(String) }),
     },
-    plugins: [useJsonPostOnly(), ...(trace ? [useUpstreamTrace()] : [])],
+    // graphql-jit compiles each operation once (cached per parsed document, which Yoga's parser cache
+    // bounds) into plain JavaScript: the biggest single saving in execution time.
+    plugins: [useJsonPostOnly(), useGraphQlJit(), ...(trace ? [useUpstreamTrace()] : [])],
   });
 }
 

@@ -10,10 +10,12 @@ export function createMaskError(logger: Logger): (error: unknown, message: strin
     if (error instanceof GraphQLError) {
       const original = error.originalError;
       if (!original || original instanceof GraphQLError) {
-        if (error.extensions.code !== undefined) return error;
+        // graphql-jit's errors may carry no extensions object at all.
+        const extensions = error.extensions ?? {};
+        if (extensions.code !== undefined) return error;
         // graphql-js's own errors (a value of the wrong type from a service, a bad variable) carry no
         // code: every error leaves with one.
-        return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...error.extensions, code: error.path ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } });
+        return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...extensions, code: error.path ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } });
       }
       logger.error('unexpected error in a resolver', { path: error.path?.join('.'), error: original.stack ?? String(original) });
       const masked = gatewayGraphQLError('INTERNAL_SERVER_ERROR', 'Unexpected error.');

@@ -121,7 +121,8 @@ describe('a failing movies service', () => {
     movies.setMode({ kind: 'status', status: 200, body: [{ id: '1', title: { nested: 'object' }, year: 'nineteen' }] });
     const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id title year } }');
     expect(body.data.movies).toBeNull();
-    expect(codesOf(body)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(codesOf(body).length).toBeGreaterThanOrEqual(1);
+    for (const e of body.errors ?? []) expect(e).toMatchObject({ path: ['movies', 0, expect.stringMatching(/^(title|year)$/)], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
   it('a 4xx the gateway does not expect (403) → UPSTREAM_ERROR', async () => {

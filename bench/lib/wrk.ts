@@ -1,0 +1,71 @@
+// Runs wrk (Debian's package) against one URL and returns its figures, read from a JSON line that a small
+// Lua script prints at the end. wrk measures latency correctly where autocannon does not (servers that
+// close connections).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface WrkResult {
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Non-2xx answers plus socket errors. */
+  errors: number;
+}
+
+const SCRIPT = `
+local body = os.getenv("BENCH_BODY")
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+wrk.headers["Accept"] = "application/json"
+if body and #body > 0 then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
+done = function(s, latency)
+  local e = s.errors
+  io.write(string.format('BENCH {"requests":%d,"us":%d,"p50":%d,"p99":%d,"errors":%d}\\n',
+    s.requests, s.duration, latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout))
+end
+`;
+
+let scriptFile: string | undefined;
+
+export function assertWrk(): void {
+  if (spawnSync('wrk', ['--version']).error) {
+    console.error('bench: wrk is not installed (apt-get install -y wrk)');
+    process.exit(2);
+  }
+}
+
+export interface WrkOptions {
+  url: string;
+  seconds: number;
+  connections: number;
+  threads?: number;
+  method?: string;
+  body?: string;
+}
+
+export function runWrk(o: WrkOptions): Promise<WrkResult> {
+  if (!scriptFile) {
+    scriptFile = join(mkdtempSync(join(tmpdir(), 'bench-wrk-')), 'report.lua');
+    writeFileSync(scriptFile, SCRIPT);
+  }
+  const threads = Math.min(o.threads ?? 2, o.connections);
+  const args = [`-t${threads}`, `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', scriptFile, o.url];
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', args, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    child.on('error', reject);
+    child.on('exit', () => {
+      const line = /BENCH (\{.*\})/.exec(out)?.[1];
+      if (!line) return reject(new Error(`wrk printed no summary:\n${out}`));
+      const r = JSON.parse(line) as { requests: number; us: number; p50: number; p99: number; errors: number };
+      resolve({ requests: r.requests, rps: r.requests / (r.us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors: r.errors });
+    });
+  });
+}
