@@ -1,7 +1,7 @@
 // One attempt on the instance the balancer chose, through its keep-alive pool. The pool enforces the
 // connect and first-byte timeouts; the call's deadline signal ends it when the total time is spent.
 import type { CallContext, UpstreamResponse } from './call.ts';
-import { UpstreamFailure, upstreamFailure } from './errors.ts';
+import { failure, upstreamFailure } from './errors.ts';
 import type { Instance } from './instance.ts';
 
 export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
@@ -27,11 +27,11 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
     try {
       return { status: res.statusCode, body: JSON.parse(text) };
     } catch {
-      throw new UpstreamFailure(service.name, 'invalid');
+      throw failure(service.name, 'invalid');
     }
   } catch (err) {
     // An abort is the call's deadline: report it as a timeout, whatever undici calls it.
-    if (ctx.deadline.aborted) throw new UpstreamFailure(service.name, 'timeout', { cause: err });
+    if (ctx.deadline.aborted) throw failure(service.name, 'timeout', err);
     throw upstreamFailure(service.name, err);
   } finally {
     instance.pending--;

@@ -1,7 +1,7 @@
 // Picks the instance for each attempt: round robin or least pending over the instances whose breaker is
 // not open. When every breaker is open the call fails fast as "unavailable", with no socket opened.
 import type { Interceptor } from './call.ts';
-import { UpstreamFailure } from './errors.ts';
+import { failure } from './errors.ts';
 import type { Instance } from './instance.ts';
 import type { ServiceRuntime } from './service-runtime.ts';
 
@@ -29,7 +29,7 @@ function pick(service: ServiceRuntime, exclude: Instance | undefined): Instance 
 export const balancer: Interceptor = (next) => (ctx) => {
   // A retry prefers another instance than the one that just failed.
   const instance = pick(ctx.service, ctx.attempt > 0 ? ctx.instance : undefined);
-  if (!instance) return Promise.reject(new UpstreamFailure(ctx.service.name, 'unavailable'));
+  if (!instance) return Promise.reject(failure(ctx.service.name, 'unavailable'));
   ctx.instance = instance;
   return next(ctx);
 };

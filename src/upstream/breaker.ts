@@ -2,7 +2,7 @@
 // failures; 4xx answers are successes for the breaker (the service is answering). An open breaker
 // fails fast, with no socket opened.
 import type { Interceptor } from './call.ts';
-import { ServerErrorAnswer, UpstreamFailure } from './errors.ts';
+import { failure, ServerErrorAnswer } from './errors.ts';
 
 export const breaker: Interceptor = (next) => {
   // Inside the breaker a 5xx is thrown, so opossum counts it; outside it is an answer again.
@@ -17,7 +17,7 @@ export const breaker: Interceptor = (next) => {
       return await instance.breaker.fire(counted, ctx);
     } catch (err) {
       if (err instanceof ServerErrorAnswer) return err.response;
-      if ((err as { code?: string }).code === 'EOPENBREAKER') throw new UpstreamFailure(ctx.service.name, 'unavailable', { cause: err });
+      if ((err as { code?: string }).code === 'EOPENBREAKER') throw failure(ctx.service.name, 'unavailable', err);
       throw err;
     }
   };

@@ -1,7 +1,7 @@
 // The one edge where transport failures (undici's UND_ERR_*, aborts, timeouts, open breakers, bad JSON)
 // become public error codes. Messages name the service, never an internal URL or a stack.
 import type { GraphQLError } from 'graphql';
-import { gatewayGraphQLError, type GatewayErrorCode } from '../errors.ts';
+import { gatewayGraphQLError, withoutStack, type GatewayErrorCode } from '../errors.ts';
 import type { UpstreamResponse } from './call.ts';
 
 /** Why a call got no usable answer. */
@@ -36,7 +36,10 @@ const MESSAGES: Record<FailureKind, (service: string) => string> = {
 export class ServerErrorAnswer extends Error {
   readonly response: UpstreamResponse;
   constructor(response: UpstreamResponse) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0; // only carries the answer through opossum; a stack would be wasted work
     super(`HTTP ${response.status}`);
+    Error.stackTraceLimit = limit;
     this.response = response;
   }
 }
@@ -48,7 +51,12 @@ export function upstreamFailure(service: string, err: unknown): UpstreamFailure 
   if (err instanceof UpstreamFailure) return err;
   const e = err as { name?: string; code?: string };
   const timedOut = e.name === 'TimeoutError' || (e.code !== undefined && TIMEOUT_CODES.has(e.code));
-  return new UpstreamFailure(service, timedOut ? 'timeout' : 'unreachable', { cause: err });
+  return failure(service, timedOut ? 'timeout' : 'unreachable', err);
+}
+
+/** An UpstreamFailure without a stack trace: it reports the service's state, not a bug here. */
+export function failure(service: string, kind: FailureKind, cause?: unknown): UpstreamFailure {
+  return withoutStack(() => new UpstreamFailure(service, kind, cause === undefined ? undefined : { cause }));
 }
 
 const CODES: Record<FailureKind, GatewayErrorCode> = {

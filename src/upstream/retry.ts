@@ -2,7 +2,7 @@
 // list; never POST or PATCH), only for failures a retry can help (no answer, timeouts, 502/503/504),
 // within the service's retry budget and the call's deadline.
 import type { Interceptor, UpstreamResponse } from './call.ts';
-import { UpstreamFailure } from './errors.ts';
+import { failure, UpstreamFailure } from './errors.ts';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -45,7 +45,7 @@ export const retry: Interceptor = (next) => async (ctx) => {
     }
     const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** ctx.attempt);
     await sleep(Math.random() * cap, ctx.deadline);
-    if (ctx.deadline.aborted) throw new UpstreamFailure(service.name, 'timeout');
+    if (ctx.deadline.aborted) throw failure(service.name, 'timeout');
     ctx.attempt++;
   }
 };

@@ -5,7 +5,7 @@ import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Call, CallContext, HttpMethod, UpstreamRequest, UpstreamResponse } from './call.ts';
 import { composeCall } from './compose.ts';
-import { upstreamFailure, UpstreamFailure } from './errors.ts';
+import { failure, upstreamFailure } from './errors.ts';
 import type { BreakerState } from './instance.ts';
 import { ServiceRuntime } from './service-runtime.ts';
 
@@ -60,8 +60,12 @@ export class UpstreamClient {
   /** Calls `service`; resolves with any HTTP answer, rejects with UpstreamFailure when there is none. */
   async call(serviceName: string, request: UpstreamRequest, onCall?: (record: CallRecord) => void): Promise<UpstreamResponse> {
     const service = this.#services.get(serviceName);
-    if (!service) throw new UpstreamFailure(serviceName, 'unreachable');
-    const ctx: CallContext = { service, request, deadline: AbortSignal.timeout(service.config.timeoutMs), attempt: 0 };
+    if (!service) throw failure(serviceName, 'unreachable');
+    // The deadline's timer is cleared as soon as the call ends: AbortSignal.timeout() would keep a timer
+    // and a signal alive for the whole timeout after every call, which the garbage collector then pays for.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), service.config.timeoutMs);
+    const ctx: CallContext = { service, request, deadline: deadline.signal, attempt: 0 };
     const started = performance.now();
     let status = 0;
     try {
@@ -71,6 +75,7 @@ export class UpstreamClient {
     } catch (err) {
       throw upstreamFailure(serviceName, err);
     } finally {
+      clearTimeout(timer);
       const record: CallRecord = {
         service: serviceName,
         method: request.method,
