@@ -6,6 +6,7 @@ import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstrea
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
+import { startUnacceptingListener } from '../harness/unaccepting-listener.ts';
 
 const realMovies = createMoviesService();
 let realMoviesUrl: string;
@@ -114,6 +115,20 @@ describe('the retry budget', () => {
 });
 
 describe('timeouts', () => {
+  it('gives up connecting to an instance that never accepts, at the connect timeout', async () => {
+    const listener = await startUnacceptingListener();
+    // The total and first-byte timeouts outlast the test's own limit: only the connect timeout can end this call.
+    const quick = await startStack({ moviesUrl: listener.url, serviceConfig: { movies: { connectTimeout: '100ms', timeout: '120s', firstByteTimeout: '120s', retry: { retries: 0 } } } });
+    try {
+      const { body } = await gql(quick.gatewayUrl, '{ user(id: "1") { id } movies(limit: 1) { id } }');
+      expect(body.data).toEqual({ user: { id: '1' }, movies: null });
+      expect(body.errors?.[0]).toMatchObject({ message: 'movies service did not answer in time', extensions: { code: 'GATEWAY_TIMEOUT', service: 'movies' } });
+    } finally {
+      await quick.close();
+      listener.close();
+    }
+  });
+
   it('ends a call to a hung service at the total deadline, retries included', async () => {
     const hung = await startFaultUpstream({ kind: 'hang' });
     const quick = await startStack({ moviesUrl: hung.url, serviceConfig: { movies: { timeout: '250ms', firstByteTimeout: '100ms', retry: { baseDelay: '1ms', maxDelay: '1ms' } } } });
