@@ -25,6 +25,7 @@ function pathOf(url: string | undefined): string {
 
 export function createHttpServer({ config, yoga, upstream, logger }: HttpServerOptions): Server {
   const html = landingHtml(config);
+  const logRequests = logger.enabled('info');
 
   const handle = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
     const path = pathOf(req.url);
@@ -59,10 +60,12 @@ export function createHttpServer({ config, yoga, upstream, logger }: HttpServerO
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req, config.trustRequestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const started = performance.now();
-    res.once('finish', () => {
-      logger.info('request', { requestId, method: req.method, path: pathOf(req.url).slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
-    });
+    if (logRequests) {
+      const started = performance.now();
+      res.once('finish', () => {
+        logger.info('request', { requestId, method: req.method, path: pathOf(req.url).slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
+      });
+    }
     try {
       handle(req, res, requestId);
     } catch (err) {

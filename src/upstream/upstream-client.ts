@@ -76,16 +76,19 @@ export class UpstreamClient {
       throw upstreamFailure(serviceName, err);
     } finally {
       clearTimeout(timer);
-      const record: CallRecord = {
-        service: serviceName,
-        method: request.method,
-        path: request.path,
-        status,
-        attempts: ctx.attempt + 1,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-      };
-      onCall?.(record);
-      this.#logger.info('upstream call', { requestId: request.requestId, ...record });
+      const log = this.#logger.enabled('info');
+      if (onCall || log) {
+        const record: CallRecord = {
+          service: serviceName,
+          method: request.method,
+          path: request.path,
+          status,
+          attempts: ctx.attempt + 1,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+        };
+        onCall?.(record);
+        if (log) this.#logger.info('upstream call', { requestId: request.requestId, ...record });
+      }
     }
   }
 
