@@ -10,6 +10,8 @@ export type GatewayErrorCode =
   | 'SERVICE_UNAVAILABLE' // every instance's circuit breaker is open: failed fast, no call made
   | 'BAD_REQUEST' // the request to the gateway itself is malformed
   | 'UNSUPPORTED_MEDIA_TYPE' // a POST body that is not JSON
+  | 'PAYLOAD_TOO_LARGE' // a request body over the configured limit
+  | 'LENGTH_REQUIRED' // a GraphQL POST that does not declare its size
   | 'ROUTE_NOT_FOUND' // no route on the gateway for this path
   | 'INTERNAL_SERVER_ERROR' // a bug in the gateway; details are in the log, never in the response
   | 'CONFIG_INVALID'; // start-up only: the configuration or an SDL file is wrong
@@ -22,6 +24,8 @@ export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.fr
   SERVICE_UNAVAILABLE: 503,
   BAD_REQUEST: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  LENGTH_REQUIRED: 411,
   ROUTE_NOT_FOUND: 404,
   INTERNAL_SERVER_ERROR: 500,
   CONFIG_INVALID: 500,

@@ -1,5 +1,6 @@
-// The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the JSON-only
-// guard first (before any body is parsed), then the dev-mode upstream trace around execution.
+// The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the body-size
+// and JSON-only guards first (from the headers, before any body is read), then graphql-jit execution and
+// the dev-mode upstream trace around it.
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
@@ -11,6 +12,7 @@ import type { ResolverContext } from '../schema/resolver-context.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { renderLocalGraphiQL } from './graphiql.ts';
 import { createMaskError } from './mask-error.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
 import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
 
@@ -41,7 +43,7 @@ export function createGatewayYoga({ schema, owners, upstream, config, logger }: 
     // Yoga reflects any Origin by default; the gateway answers CORS only for configured origins.
     cors: origins.length > 0 ? { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization', 'x-request-id'], maxAge: 600 } : false,
     maskedErrors: { maskError: createMaskError(logger), isDev: false },
-    maxRequestBodySize: config.graphql.maxBodyBytes,
+    maxRequestBodySize: false, // useBodyLimit below enforces graphql.maxBodyBytes from the headers
     multipart: false,
     batching: false,
     landingPage: false,
@@ -49,7 +51,7 @@ export function createGatewayYoga({ schema, owners, upstream, config, logger }: 
     logging: yogaLogging(logger),
     // graphql-jit compiles each operation once (cached per parsed document, which Yoga's parser cache
     // bounds) into plain JavaScript: the biggest single saving in execution time.
-    plugins: [useJsonPostOnly(), useGraphQlJit(), ...(trace ? [useUpstreamTrace()] : [])],
+    plugins: [useBodyLimit({ maxBytes: config.graphql.maxBodyBytes }), useJsonPostOnly(), useGraphQlJit(), ...(trace ? [useUpstreamTrace()] : [])],
   });
 }
 

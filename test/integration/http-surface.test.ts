@@ -126,13 +126,37 @@ describe('secure defaults', () => {
     expect((await (await fetch(`${stack.usersUrl}/users/2`)).json()).id).toBe('2');
   });
 
-  it('refuses a body over the configured size with 413', async () => {
+  it('refuses a body over the configured size with 413, before reading it', async () => {
     const res = await fetch(`${stack.gatewayUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ users { id } } # ${'x'.repeat(5000)}` }),
     });
     expect(res.status).toBe(413);
+    expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses a GraphQL POST that does not declare its size (chunked) with 411', async () => {
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('{"query":');
+      req.end('"{ __typename }"}');
+    });
+    expect(answer.status).toBe(411);
+    expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
+  });
+
+  it('accepts a body just under the limit', async () => {
+    const query = `{ users(limit: 1) { id } } #`;
+    const padding = 4096 - JSON.stringify({ query }).length - 10;
+    const { body } = await gql(stack.gatewayUrl, `${query}${'x'.repeat(padding)}`);
+    expect(body.data.users).toEqual([{ id: '1' }]);
   });
 
   it('answers malformed JSON with a coded 400, not a crash', async () => {
