@@ -4,7 +4,8 @@
 // size-counting stream pipeline: measured here, that made each request 4× slower and kept objects alive
 // past every young-generation GC, which set the p99 of even the cheapest answers.
 import type { Plugin } from 'graphql-yoga';
-import { HTTP_STATUS, type GatewayErrorCode } from '../../errors.ts';
+import type { GatewayErrorCode } from '../../errors.ts';
+import { errorResponse } from '../error-response.ts';
 
 export interface BodyLimitOptions {
   /** Largest body accepted, in bytes. */
@@ -15,10 +16,7 @@ export function useBodyLimit({ maxBytes }: BodyLimitOptions): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
       if (request.method !== 'POST') return;
-      const refuse = (code: GatewayErrorCode, message: string): void => {
-        const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-        endResponse(new fetchAPI.Response(body, { status: HTTP_STATUS[code], headers: { 'content-type': 'application/json; charset=utf-8' } }));
-      };
+      const refuse = (code: GatewayErrorCode, message: string): void => endResponse(errorResponse(fetchAPI, code, message));
       const length = request.headers.get('content-length');
       if (length === null) return refuse('LENGTH_REQUIRED', 'A GraphQL POST must declare its size in Content-Length.');
       if (!/^\d+$/.test(length)) return refuse('BAD_REQUEST', 'Content-Length is not a number.');
