@@ -1,6 +1,7 @@
 // A real HTTP server on port 0 that misbehaves on command: answers with any status and body, hangs,
-// resets the connection, sends a body that is not JSON, or recovers by passing requests on to a real
-// service. A sequence plays one mode per request (the last one repeats). Every request is recorded.
+// resets the connection, sends a body that is not JSON, answers slowly, or recovers by passing requests
+// on to a real service. A sequence plays one mode per request (the last one repeats). Every request is
+// recorded.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { closeServer, listen } from './listen.ts';
 
@@ -11,6 +12,8 @@ export type FaultMode =
   | { kind: 'text'; status: number; body: string }
   /** Pass the request on to a real service (recovery). */
   | { kind: 'proxy'; to: string }
+  /** Answer slowly: wait, then behave as `then`. */
+  | { kind: 'delay'; ms: number; then: FaultMode }
   /** One mode per request, in order; the last repeats. */
   | { kind: 'sequence'; modes: FaultMode[] };
 
@@ -45,15 +48,24 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
     };
     res.once('close', done);
     const chunks: Buffer[] = [];
+    let requestBody = '';
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-      requests.push(recorded);
+      requestBody = Buffer.concat(chunks).toString();
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: requestBody });
       let current = mode;
       if (current.kind === 'sequence') {
         current = current.modes.length > 1 ? (current.modes.shift() as FaultMode) : (current.modes[0] as FaultMode);
       }
+      play(current);
+    });
+    function play(current: FaultMode): void {
       switch (current.kind) {
+        case 'delay': {
+          const next = current.then;
+          setTimeout(() => play(next), current.ms);
+          return;
+        }
         case 'hang':
           return; // never answers; the gateway's timeouts must end the call
         case 'reset':
@@ -64,9 +76,9 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
           res.end(current.body);
           return;
         case 'proxy': {
-          const init: RequestInit = { method: recorded.method, headers: { 'content-type': 'application/json' } };
-          if (recorded.body) init.body = recorded.body;
-          fetch(`${current.to}${recorded.url}`, init).then(
+          const init: RequestInit = { method: req.method ?? 'GET', headers: { 'content-type': 'application/json' } };
+          if (requestBody) init.body = requestBody;
+          fetch(`${current.to}${req.url ?? ''}`, init).then(
             async (r) => {
               res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
               res.end(Buffer.from(await r.arrayBuffer()));
@@ -85,7 +97,7 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
           res.writeHead(500);
           res.end();
       }
-    });
+    }
   });
   const url = await listen(server);
   return {

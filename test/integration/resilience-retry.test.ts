@@ -145,6 +145,26 @@ describe('timeouts', () => {
     }
   });
 
+  it('waits for a slow answer that arrives within the first-byte timeout', async () => {
+    movies.setMode({ kind: 'delay', ms: 50, then: recover() });
+    const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.movies).toHaveLength(1);
+  });
+
+  it('gives up on an answer slower than the first-byte timeout, and retries it', async () => {
+    const slow = await startFaultUpstream({ kind: 'delay', ms: 1_000, then: { kind: 'status', status: 200, body: [] } });
+    const quick = await startStack({ moviesUrl: slow.url, serviceConfig: { movies: { firstByteTimeout: '100ms', timeout: '20s', retry: { retries: 1, baseDelay: '1ms', maxDelay: '1ms' } } } });
+    try {
+      const { body } = await gql(quick.gatewayUrl, '{ movies(limit: 1) { id } }');
+      expect(codesOf(body)).toEqual(['GATEWAY_TIMEOUT']);
+      expect(slow.requests).toHaveLength(2); // the first attempt and its retry, each cut at the first-byte timeout
+    } finally {
+      await quick.close();
+      await slow.close();
+    }
+  });
+
   it('ends a POST to a hung service at the deadline, sent once', async () => {
     const hung = await startFaultUpstream({ kind: 'hang' });
     const quick = await startStack({ moviesUrl: hung.url, serviceConfig: { movies: { timeout: '200ms' } } });
