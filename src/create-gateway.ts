@@ -1,4 +1,5 @@
-// Wires the gateway together: config → upstream client → stitched schema → Yoga → HTTP server.
+// Wires the gateway together: config → upstream client → stitched schema → Yoga and the REST
+// passthrough → HTTP server.
 // Returns handles to listen and to close everything it opened.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from './config/config-schema.ts';
 import { createGatewayYoga } from './graphql/create-yoga.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createPassthrough } from './passthrough/proxy.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
@@ -31,7 +33,8 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const { schema, owners } = buildGatewaySchema(config.services);
   const upstream = new UpstreamClient(config.services, logger);
   const yoga = createGatewayYoga({ schema, owners, upstream, config, logger });
-  const server = createHttpServer({ config, yoga, upstream, logger });
+  const passthrough = createPassthrough({ config, upstream, logger });
+  const server = createHttpServer({ config, yoga, passthrough, upstream, logger });
 
   return {
     server,

@@ -63,6 +63,19 @@ export interface ServiceConfig {
   healthPath: string;
 }
 
+export type RouteAccess = 'public' | 'protected';
+
+/** A REST passthrough route: requests under `prefix` go to `service`, streamed both ways. */
+export interface RouteConfig {
+  /** Path prefix on the gateway; matches the prefix itself and everything below it ("/users", "/users/7"). */
+  prefix: string;
+  service: string;
+  /** What replaces the prefix in the service's path. @default the prefix itself ("" strips it) */
+  rewrite: string;
+  /** Public or protected per method, "*" for the rest; the auth and rate-limit policies read it. @default { "*": "public" } */
+  access: Record<string, RouteAccess>;
+}
+
 export interface GatewayConfig {
   /** Interface to listen on. @default "127.0.0.1" (loopback; set "0.0.0.0" or "::" to serve a network) */
   host: string;
@@ -81,7 +94,16 @@ export interface GatewayConfig {
   cors: { origins: string[] };
   /** Accept a caller's `X-Request-Id` (when well formed) instead of always minting one. @default true */
   trustRequestId: boolean;
+  /** Largest request head (request line and headers), in bytes; larger ones get 431. @default 16 KiB */
+  maxHeaderBytes: number;
   services: Record<string, ServiceConfig>;
+  routes: RouteConfig[];
+  passthrough: {
+    /** Largest request body a passthrough route accepts, in bytes (streamed, never held whole). @default 100 MiB */
+    maxBodyBytes: number;
+    /** Headers only the gateway sets (identities it adds after auth): any copy a client sends is removed. */
+    ownedHeaders: string[];
+  };
 }
 
 /** Defaults for every service entry, in ms and counts. */
@@ -128,6 +150,11 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   graphql: { graphiql: true, devExtensions: true, maxBodyBytes: 1024 * 1024 }, // 1 MiB
   cors: { origins: [] as string[] },
   trustRequestId: true,
+  maxHeaderBytes: 16 * 1024, // 16 KiB, Node's own default
+  passthrough: {
+    maxBodyBytes: 100 * 1024 * 1024, // 100 MiB
+    ownedHeaders: ['x-user-id', 'x-user-scopes'],
+  },
 });
 
 /** What NODE_ENV=production changes before the file and the environment are applied. */

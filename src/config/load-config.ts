@@ -21,6 +21,8 @@ import {
   serviceDefaults,
   UPSTREAM_METHODS,
   type GatewayConfig,
+  type RouteAccess,
+  type RouteConfig,
   type UpstreamMethod,
   type LogLevel,
   type ServiceConfig,
@@ -58,7 +60,9 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const config: GatewayConfig = {
     ...structuredClone(GATEWAY_DEFAULTS),
     services: defaultServices(),
+    routes: DEFAULT_ROUTES.map((r) => ({ ...r, access: { ...r.access } })),
   };
+  const defaults = [...config.routes];
   if (env.get('NODE_ENV')?.value === 'production') {
     config.logLevel = PRODUCTION_PRESET.logLevel;
     Object.assign(config.graphql, PRODUCTION_PRESET.graphql);
@@ -73,6 +77,13 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   applyEnv(config, env);
 
   if (Object.keys(config.services).length === 0) throw new ConfigError('services: at least one service must be configured');
+  // The default routes follow the services: a configuration without users or movies has no route to them.
+  if (config.routes.every((r, i) => r === defaults[i])) config.routes = config.routes.filter((r) => config.services[r.service]);
+  for (const route of config.routes) {
+    if (!config.services[route.service]) {
+      throw new ConfigError(`routes: the route ${route.prefix} goes to service "${route.service}", which is not configured (configured: ${Object.keys(config.services).join(', ')})`);
+    }
+  }
   return deepFreeze(config);
 }
 
@@ -90,7 +101,46 @@ function readJsonFile(path: string): unknown {
   }
 }
 
-const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'services'] as const;
+const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'maxHeaderBytes', 'services', 'routes', 'passthrough'] as const;
+
+/** The seed gateway's routes: /users/* and /movies/* to their services, paths unchanged. */
+const DEFAULT_ROUTES: readonly RouteConfig[] = [
+  { prefix: '/users', service: 'users', rewrite: '/users', access: { '*': 'public' } },
+  { prefix: '/movies', service: 'movies', rewrite: '/movies', access: { '*': 'public' } },
+];
+/** Paths the gateway answers itself; no route may take them. */
+const RESERVED = ['/graphql', '/healthz', '/readyz'];
+const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
+
+function parseRoutes(raw: unknown, at: (path: string) => string): RouteConfig[] {
+  const routes = parseArray(raw, at('')).map((entry, i): RouteConfig => {
+    const where = (p: string): string => at(`/${i}${p}`);
+    const r = parseObject(entry, where(''), ['prefix', 'service', 'rewrite', 'access']);
+    const prefix = parseString(r.prefix, where('/prefix'));
+    if (!PREFIX.test(prefix) || prefix.split('/').some((seg) => seg === '.' || seg === '..')) {
+      fail(where('/prefix'), `expected a path such as "/users", with no trailing slash, dot segments or percent-encoding, got ${JSON.stringify(prefix)}`);
+    }
+    if (RESERVED.some((p) => prefix === p || prefix.startsWith(`${p}/`))) fail(where('/prefix'), `${prefix} is the gateway's own path`);
+    const rewrite = r.rewrite === undefined ? prefix : r.rewrite;
+    if (typeof rewrite !== 'string' || (rewrite !== '' && !PREFIX.test(rewrite))) fail(where('/rewrite'), `expected "" (strip the prefix) or a path such as "/v1/users", got ${JSON.stringify(rewrite)}`);
+    const access: Record<string, RouteAccess> = { '*': 'public' };
+    if (r.access === 'public' || r.access === 'protected') access['*'] = r.access;
+    else if (r.access !== undefined) {
+      for (const [method, value] of Object.entries(parseObject(r.access, where('/access'), Object.keys(r.access as object)))) {
+        if (method !== '*' && !/^[A-Z]+$/.test(method)) fail(where(`/access/${method}`), 'expected a method in capitals, such as "GET", or "*"');
+        if (value !== 'public' && value !== 'protected') fail(where(`/access/${method}`), `expected "public" or "protected", got ${JSON.stringify(value)}`);
+        access[method] = value as RouteAccess;
+      }
+    }
+    return { prefix, service: parseString(r.service, where('/service')), rewrite: rewrite as string, access };
+  });
+  const seen = new Set<string>();
+  routes.forEach((r, i) => {
+    if (seen.has(r.prefix)) fail(at(`/${i}/prefix`), `${r.prefix} is routed twice`);
+    seen.add(r.prefix);
+  });
+  return routes;
+}
 const SERVICE_KEYS = [
   'urls', 'schema', 'timeout', 'connectTimeout', 'firstByteTimeout', 'maxBatchSize', 'maxUrlLength', 'maxConcurrency',
   'balancer', 'breaker', 'retry', 'connections', 'healthPath',
@@ -163,6 +213,15 @@ function applyLayer(config: GatewayConfig, raw: unknown, where: (path: string) =
   if (top.port !== undefined) config.port = parseInteger(top.port, where('/port'), 0, 65535);
   if (top.logLevel !== undefined) config.logLevel = parseLogLevel(top.logLevel, where('/logLevel'));
   if (top.trustRequestId !== undefined) config.trustRequestId = parseBoolean(top.trustRequestId, where('/trustRequestId'));
+  if (top.maxHeaderBytes !== undefined) config.maxHeaderBytes = parseInteger(top.maxHeaderBytes, where('/maxHeaderBytes'), 1024, 1024 * 1024);
+  if (top.routes !== undefined) config.routes = parseRoutes(top.routes, (p) => where(`/routes${p}`));
+  if (top.passthrough !== undefined) {
+    const pt = parseObject(top.passthrough, where('/passthrough'), ['maxBodyBytes', 'ownedHeaders']);
+    if (pt.maxBodyBytes !== undefined) config.passthrough.maxBodyBytes = parseInteger(pt.maxBodyBytes, where('/passthrough/maxBodyBytes'), 0, Number.MAX_SAFE_INTEGER);
+    if (pt.ownedHeaders !== undefined) {
+      config.passthrough.ownedHeaders = parseArray(pt.ownedHeaders, where('/passthrough/ownedHeaders')).map((h, i) => parseString(h, where(`/passthrough/ownedHeaders/${i}`)).toLowerCase());
+    }
+  }
   if (top.graphql !== undefined) {
     const g = parseObject(top.graphql, where('/graphql'), ['graphiql', 'devExtensions', 'maxBodyBytes']);
     if (g.graphiql !== undefined) config.graphql.graphiql = parseBoolean(g.graphiql, where('/graphql/graphiql'));

@@ -1,9 +1,11 @@
-// The gateway's node:http server: assigns the request id, routes /graphql to Yoga and the gateway's own
-// routes (/, /healthz, /readyz), answers anything else with a JSON 404, and logs one line per request.
+// The gateway's node:http server: assigns the request id, routes /graphql to Yoga, the gateway's own
+// routes (/, /healthz, /readyz), configured prefixes to the REST passthrough, anything else to a JSON
+// 404, and logs one line per request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { GatewayYoga } from '../graphql/create-yoga.ts';
 import type { Logger } from '../logger.ts';
+import type { Passthrough } from '../passthrough/proxy.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { healthBody, readiness } from './health.ts';
 import { landingHtml, landingJson } from './landing.ts';
@@ -13,6 +15,7 @@ import { sendJson, sendJsonError } from './send-json.ts';
 export interface HttpServerOptions {
   config: GatewayConfig;
   yoga: GatewayYoga;
+  passthrough: Passthrough;
   upstream: UpstreamClient;
   logger: Logger;
 }
@@ -23,7 +26,7 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? raw : raw.slice(0, q);
 }
 
-export function createHttpServer({ config, yoga, upstream, logger }: HttpServerOptions): Server {
+export function createHttpServer({ config, yoga, passthrough, upstream, logger }: HttpServerOptions): Server {
   const html = landingHtml(config);
   const logRequests = logger.enabled('info');
 
@@ -54,10 +57,12 @@ export function createHttpServer({ config, yoga, upstream, logger }: HttpServerO
       }
       return sendJson(res, 200, landingJson(config));
     }
+    const q = (req.url ?? '').indexOf('?');
+    if (passthrough(req, res, requestId, path, q === -1 ? '' : (req.url as string).slice(q))) return;
     sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: config.maxHeaderBytes }, (req, res) => {
     const requestId = requestIdOf(req, config.trustRequestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (logRequests) {
@@ -73,6 +78,14 @@ export function createHttpServer({ config, yoga, upstream, logger }: HttpServerO
       if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
       else res.destroy();
     }
+  });
+  // Requests Node's parser refuses (malformed, oversized heads, Content-Length with Transfer-Encoding)
+  // get a JSON answer too, and their connection is closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (err as { code?: string }).code === 'ECONNRESET') return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: tooLarge ? 'request head too large' : 'malformed HTTP request' } });
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
   server.headersTimeout = 66_000;

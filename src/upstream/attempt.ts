@@ -1,5 +1,7 @@
 // One attempt on the instance the balancer chose, through its keep-alive pool. The pool enforces the
 // connect and first-byte timeouts; the call's deadline signal ends it when the total time is spent.
+// A resolver's call sends and parses JSON; a passthrough call streams its body both ways untouched.
+import type { Dispatcher } from 'undici';
 import type { CallContext, UpstreamResponse } from './call.ts';
 import { failure, upstreamFailure } from './errors.ts';
 import type { Instance } from './instance.ts';
@@ -7,6 +9,7 @@ import type { Instance } from './instance.ts';
 export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
   const instance = ctx.instance as Instance;
   const { request, service } = ctx;
+  if (request.raw) return rawAttempt(ctx, instance);
   const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': request.requestId };
   let body: string | undefined;
   if (request.body !== undefined) {
@@ -16,7 +19,7 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
   instance.pending++;
   try {
     const res = await instance.pool.request({
-      method: request.method,
+      method: request.method as Dispatcher.HttpMethod,
       path: instance.basePath + request.path,
       headers,
       body,
@@ -33,6 +36,27 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
     // An abort is the call's deadline: report it as a timeout, whatever undici calls it.
     if (ctx.deadline.aborted) throw failure(service.name, 'timeout', err);
     throw upstreamFailure(service.name, err);
+  } finally {
+    instance.pending--;
+  }
+}
+
+async function rawAttempt(ctx: CallContext, instance: Instance): Promise<UpstreamResponse> {
+  const raw = ctx.request.raw!;
+  instance.pending++;
+  try {
+    const res = await instance.pool.request({
+      method: ctx.request.method as Dispatcher.HttpMethod,
+      path: instance.basePath + ctx.request.path,
+      headers: raw.headers,
+      body: raw.body,
+      signal: ctx.deadline,
+    });
+    return { status: res.statusCode, body: undefined, raw: { headers: res.headers, body: res.body } };
+  } catch (err) {
+    if (raw.signal.aborted) throw failure(ctx.service.name, 'cancelled', err);
+    if (ctx.deadline.aborted) throw failure(ctx.service.name, 'timeout', err);
+    throw upstreamFailure(ctx.service.name, err);
   } finally {
     instance.pending--;
   }

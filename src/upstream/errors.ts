@@ -9,7 +9,8 @@ export type FailureKind =
   | 'unreachable' // refused, reset, DNS, or closed mid-answer
   | 'timeout' // connect, first byte, or the call's total deadline
   | 'unavailable' // every instance's breaker is open: failed fast, no socket opened
-  | 'invalid'; // an answer that is not JSON
+  | 'invalid' // an answer that is not JSON
+  | 'cancelled'; // the client went away first (passthrough); the service is not to blame
 
 /** A call that got no usable HTTP answer. */
 export class UpstreamFailure extends Error {
@@ -27,6 +28,7 @@ const MESSAGES: Record<FailureKind, (service: string) => string> = {
   timeout: (s) => `${s} service did not answer in time`,
   unavailable: (s) => `${s} service is unavailable (circuit open)`,
   invalid: (s) => `${s} service answered with a body that is not JSON`,
+  cancelled: (s) => `the call to ${s} was cancelled: the client went away`,
 };
 
 /**
@@ -64,6 +66,7 @@ const CODES: Record<FailureKind, GatewayErrorCode> = {
   timeout: 'GATEWAY_TIMEOUT',
   unavailable: 'SERVICE_UNAVAILABLE',
   invalid: 'UPSTREAM_ERROR',
+  cancelled: 'UPSTREAM_ERROR',
 };
 
 export function failureCode(failure: UpstreamFailure): GatewayErrorCode {

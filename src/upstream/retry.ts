@@ -1,6 +1,6 @@
 // Retries with jittered exponential backoff, only for idempotent methods (the service's configured
-// list; never POST or PATCH), only for failures a retry can help (no answer, timeouts, 502/503/504),
-// within the service's retry budget and the call's deadline.
+// list; never POST or PATCH) with no streamed body, only for failures a retry can help (no answer,
+// timeouts, 502/503/504), within the service's retry budget and the call's deadline.
 import type { Interceptor, UpstreamResponse } from './call.ts';
 import { failure, UpstreamFailure } from './errors.ts';
 
@@ -27,7 +27,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export const retry: Interceptor = (next) => async (ctx) => {
   const { service, request } = ctx;
   const policy = service.config.retry;
-  const idempotent = policy.retries > 0 && policy.methods.includes(request.method);
+  // A streamed body cannot be sent twice: a passthrough call is retried only when it has none.
+  const idempotent = policy.retries > 0 && (policy.methods as readonly string[]).includes(request.method) && !request.raw?.body;
   service.budget.deposit();
   for (;;) {
     let outcome: UpstreamResponse | unknown;
@@ -43,6 +44,7 @@ export const retry: Interceptor = (next) => async (ctx) => {
       if (failed) throw outcome;
       return outcome as UpstreamResponse;
     }
+    (outcome as UpstreamResponse).raw?.body.resume(); // a discarded streamed answer still frees its socket
     const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** ctx.attempt);
     await sleep(Math.random() * cap, ctx.deadline);
     if (ctx.deadline.aborted) throw failure(service.name, 'timeout');

@@ -65,6 +65,13 @@ export class UpstreamClient {
     // and a signal alive for the whole timeout after every call, which the garbage collector then pays for.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), service.config.timeoutMs);
+    // A passthrough call ends when its client goes away; after the answer's headers the deadline no
+    // longer runs (a large body may take longer), but this still ends the body's stream.
+    const gone = request.raw?.signal;
+    if (gone) {
+      if (gone.aborted) deadline.abort();
+      else gone.addEventListener('abort', () => deadline.abort(), { once: true });
+    }
     const ctx: CallContext = { service, request, deadline: deadline.signal, attempt: 0 };
     const started = performance.now();
     let status = 0;
@@ -80,7 +87,7 @@ export class UpstreamClient {
       if (onCall || log) {
         const record: CallRecord = {
           service: serviceName,
-          method: request.method,
+          method: request.method as HttpMethod,
           path: request.path,
           status,
           attempts: ctx.attempt + 1,
