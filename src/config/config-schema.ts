@@ -39,8 +39,8 @@ export interface RetryConfig {
 export interface ServiceConfig {
   /** Base URLs of the service's instances (the load-balancing list). */
   urls: string[];
-  /** Absolute path of the service's SDL file. */
-  schema: string;
+  /** Absolute path of the service's SDL file; none for a service reached only through passthrough routes. */
+  schema: string | undefined;
   /** Total time for one REST call, retries and backoff included, in ms. @default 10000 */
   timeoutMs: number;
   /** Time to open a connection to an instance, in ms. @default 2000 */

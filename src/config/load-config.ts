@@ -76,7 +76,9 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   if (options.overrides) applyLayer(config, options.overrides, (p) => `config overrides#${p}`, cwd);
   applyEnv(config, env);
 
-  if (Object.keys(config.services).length === 0) throw new ConfigError('services: at least one service must be configured');
+  if (!Object.values(config.services).some((s) => s.schema !== undefined)) {
+    throw new ConfigError('services: at least one service must have a schema (an SDL file) for the GraphQL API');
+  }
   // The default routes follow the services: a configuration without users or movies has no route to them.
   if (config.routes.every((r, i) => r === defaults[i])) config.routes = config.routes.filter((r) => config.services[r.service]);
   for (const route of config.routes) {
@@ -152,10 +154,10 @@ const RETRY_KEYS = ['retries', 'methods', 'baseDelay', 'maxDelay', 'budgetRatio'
 function parseService(raw: unknown, at: (path: string) => string, baseDir: string): ServiceConfig {
   const s = parseObject(raw, at(''), SERVICE_KEYS);
   if (s.urls === undefined) fail(at('/urls'), 'missing: list the base URL of each instance, e.g. ["http://localhost:3001"]');
-  if (s.schema === undefined) fail(at('/schema'), 'missing: the path of the service SDL file, e.g. "schema/users.graphql"');
   const urls = parseArray(s.urls, at('/urls')).map((u, i) => parseHttpUrl(u, at(`/urls/${i}`)));
   if (urls.length === 0) fail(at('/urls'), 'list at least one instance URL');
-  const service: ServiceConfig = { urls, schema: resolve(baseDir, parseString(s.schema, at('/schema'))), ...serviceDefaults() };
+  const schema = s.schema === undefined ? undefined : resolve(baseDir, parseString(s.schema, at('/schema')));
+  const service: ServiceConfig = { urls, schema, ...serviceDefaults() };
   if (s.timeout !== undefined) service.timeoutMs = parseDuration(s.timeout, at('/timeout'));
   if (s.connectTimeout !== undefined) service.connectTimeoutMs = parseDuration(s.connectTimeout, at('/connectTimeout'));
   if (s.firstByteTimeout !== undefined) service.firstByteTimeoutMs = parseDuration(s.firstByteTimeout, at('/firstByteTimeout'));

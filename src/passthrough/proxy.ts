@@ -38,13 +38,14 @@ export function createPassthrough({ config, upstream, logger }: PassthroughOptio
   };
 
   return (req, res, requestId, path, search) => {
-    const match = table.match(path);
-    if (!match) return false;
+    // Checked before routing, so that no spelling of a path can pick a route it does not look like.
     const checked = checkPath(path);
     if (!checked.ok) {
       refuse(res, 'BAD_REQUEST', `ambiguous path: ${checked.reason}`, requestId);
       return true;
     }
+    const match = table.match(path);
+    if (!match) return false;
     const length = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;
     if (length !== undefined && Number(length) > max) {

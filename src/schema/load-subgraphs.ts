@@ -25,10 +25,11 @@ export function displayPath(path: string): string {
 }
 
 export function loadSubgraph(service: string, config: ServiceConfig): LoadedSubgraph {
-  const file = displayPath(config.schema);
+  const path = config.schema as string;
+  const file = displayPath(path);
   let text: string;
   try {
-    text = readFileSync(config.schema, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`${file}: cannot read the SDL of service "${service}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }

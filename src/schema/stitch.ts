@@ -38,7 +38,10 @@ function resolversOf(plan: SubgraphPlan, owners: ReadonlyMap<string, EntityOwner
 }
 
 export function buildGatewaySchema(services: Readonly<Record<string, ServiceConfig>>): GatewaySchema {
-  const subgraphs = Object.entries(services).map(([name, config]) => planSubgraph(loadSubgraph(name, config), config));
+  // Services with no SDL file are reached only through passthrough routes.
+  const subgraphs = Object.entries(services)
+    .filter(([, config]) => config.schema !== undefined)
+    .map(([name, config]) => planSubgraph(loadSubgraph(name, config), config));
   const owners = checkEntities(subgraphs);
 
   const resolvers = subgraphs.map((s) => resolversOf(s, owners));
