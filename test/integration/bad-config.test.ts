@@ -80,6 +80,28 @@ describe('config files and environment', () => {
     expect(startupError({ file })).toBe(`${file}#/services/users/breaker/buckets: the window (1000 ms) must divide evenly into 3 buckets`);
   });
 
+  it('a route to a service that is not configured', () => {
+    const file = writeConfig({ services: { users: service }, routes: [{ prefix: '/films', service: 'movies' }] });
+    expect(startupError({ file })).toBe('routes: the route /films goes to service "movies", which is not configured (configured: users)');
+  });
+
+  it('a route prefix with a dot segment, or over the gateway\'s own paths', () => {
+    const dots = writeConfig({ services: { users: service }, routes: [{ prefix: '/users/..', service: 'users' }] });
+    expect(startupError({ file: dots })).toMatch(/#\/routes\/0\/prefix: expected a path such as "\/users", with no trailing slash, dot segments or percent-encoding/);
+    const own = writeConfig({ services: { users: service }, routes: [{ prefix: '/graphql', service: 'users' }] });
+    expect(startupError({ file: own })).toBe(`${own}#/routes/0/prefix: /graphql is the gateway's own path`);
+  });
+
+  it('a prefix routed twice', () => {
+    const file = writeConfig({ services: { users: service }, routes: [{ prefix: '/u', service: 'users' }, { prefix: '/u', service: 'users' }] });
+    expect(startupError({ file })).toBe(`${file}#/routes/1/prefix: /u is routed twice`);
+  });
+
+  it('an access level that is neither public nor protected', () => {
+    const file = writeConfig({ services: { users: service }, routes: [{ prefix: '/u', service: 'users', access: { GET: 'open' } }] });
+    expect(startupError({ file })).toBe(`${file}#/routes/0/access/GET: expected "public" or "protected", got "open"`);
+  });
+
   it('an SDL file that cannot be read', () => {
     const file = writeConfig({ services: { users: { ...service, schema: 'missing.graphql' } } });
     expect(startupError({ file })).toMatch(/missing\.graphql: cannot read the SDL of service "users" \(ENOENT\)$/);

@@ -323,6 +323,47 @@ describe('limits and failures', () => {
   });
 });
 
+describe('one upstream layer for GraphQL and REST', () => {
+  it('a breaker that passthrough failures opened also fails GraphQL fast, and the other way round', async () => {
+    const down = await startFaultUpstream({ kind: 'status', status: 500 });
+    const s = await startStack({
+      moviesUrl: down.url,
+      serviceConfig: { movies: { retry: { retries: 0 }, breaker: { volumeThreshold: 2, resetTimeout: '30s' } } },
+    });
+    try {
+      const breaker = s.gateway.upstream.service('movies')!.instances[0]!.breaker;
+      while (!breaker.opened) await fetch(`${s.gatewayUrl}/movies/1`); // failures through the passthrough only
+      const seen = down.requests.length;
+      const res = await fetch(`${s.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ movie(id: \\"1\\") { id } }"}' });
+      expect((await res.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect((await fetch(`${s.gatewayUrl}/movies?limit=1`)).status).toBe(503);
+      expect(down.requests.length).toBe(seen);
+    } finally {
+      await s.close();
+      await down.close();
+    }
+  });
+});
+
+describe('request heads', () => {
+  it('refuses a request head over the limit with 431 and a JSON body', async () => {
+    const answer = await rawSocket(`GET /echo/h HTTP/1.1\r\nHost: g\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain('request head too large');
+  });
+
+  it('replaces the client\'s X-Request-Id when the gateway is configured not to trust it', async () => {
+    const s = await startStack({ config: { trustRequestId: false, services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo' }] } });
+    try {
+      const res = await fetch(`${s.gatewayUrl}/echo/id`, { headers: { 'x-request-id': 'client-chosen' } });
+      expect(res.headers.get('x-request-id')).not.toBe('client-chosen');
+      expect(echo.received.at(-1)!.headers['x-request-id']).toBe(res.headers.get('x-request-id'));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('request smuggling shapes on a raw socket', () => {
   const shapes: Record<string, string> = {
     'Content-Length with Transfer-Encoding': 'POST /echo/s HTTP/1.1\r\nHost: g\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /echo/smuggled HTTP/1.1\r\nHost: g\r\n\r\n',

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { accessOf, createRouteTable } from '../../src/passthrough/routes.ts';
+import { checkPath } from '../../src/passthrough/normalize-path.ts';
+import type { RouteConfig } from '../../src/config/config-schema.ts';
+
+const route = (prefix: string, rewrite = prefix, access: RouteConfig['access'] = { '*': 'public' }): RouteConfig => ({ prefix, service: 's', rewrite, access });
+
+describe('createRouteTable', () => {
+  const table = createRouteTable([route('/users'), route('/users/admin', ''), route('/v1/movies', '/movies')]);
+
+  it('matches a prefix and everything below it, not longer names', () => {
+    expect(table.match('/users')?.upstreamPath).toBe('/users');
+    expect(table.match('/users/7')?.upstreamPath).toBe('/users/7');
+    expect(table.match('/usersX')).toBeUndefined();
+  });
+
+  it('takes the longest prefix, and applies its rewrite', () => {
+    expect(table.match('/users/admin/x')?.upstreamPath).toBe('/x');
+    expect(table.match('/users/admin')?.upstreamPath).toBe('/');
+    expect(table.match('/v1/movies/3')?.upstreamPath).toBe('/movies/3');
+  });
+});
+
+describe('accessOf', () => {
+  it('reads the method\'s own entry, then "*"', () => {
+    const r = route('/x', '/x', { GET: 'public', '*': 'protected' });
+    expect(accessOf(r, 'GET')).toBe('public');
+    expect(accessOf(r, 'DELETE')).toBe('protected');
+  });
+});
+
+describe('checkPath', () => {
+  it('accepts ordinary paths, including escapes of other characters', () => {
+    expect(checkPath('/users/7')).toEqual({ ok: true });
+    expect(checkPath('/users/a%20b/')).toEqual({ ok: true });
+  });
+
+  it('refuses every spelling of a dot segment or a separator', () => {
+    for (const p of ['/a/../b', '/a/./b', '/a/%2e%2e/b', '/a/%2E/b', '/a%2fb', '/a%5Cb', '/a\\b', '/a/%252e', '/a//b', '/a/%g1', 'relative']) {
+      expect(checkPath(p).ok).toBe(false);
+    }
+  });
+});
