@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
+import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,11 +54,6 @@ async function checkAnswers(t: Started): Promise<void> {
   if (body.errors || body.data?.users?.length !== 50) throw new Error(`${t.name} answers the query wrongly: ${JSON.stringify(body).slice(0, 300)}`);
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function measureBreakerOpen(usersUrl: string, work: string): Promise<WrkResult[]> {
   // Answers while the movies breaker is open: a second gateway whose movies instance always fails.
