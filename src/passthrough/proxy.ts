@@ -3,7 +3,7 @@
 // no body), with both bodies streamed, never held whole. Failures answer with the gateway's JSON errors:
 // 502 unreachable, 503 breaker open (with Retry-After), 504 timeout, 413 body too large, 400 bad path.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { GatewayErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -77,9 +77,13 @@ export function createPassthrough({ config, upstream, logger }: PassthroughOptio
       .then((answer) => {
         const raw = answer.raw!;
         res.writeHead(answer.status, clientResponseHeaders(raw.headers));
-        pipeline(raw.body, res, (err) => {
-          if (err && !gone.signal.aborted) logger.warn('passthrough answer cut short', { requestId, service: route.service, error: err.message });
+        // pipe() with explicit error handling rather than stream.pipeline(), which allocates an
+        // AbortController per call and aborts it (building a DOMException) when the copy ends.
+        raw.body.once('error', (err: Error) => {
+          if (!gone.signal.aborted) logger.warn('passthrough answer cut short', { requestId, service: route.service, error: err.message });
+          res.destroy(err);
         });
+        raw.body.pipe(res);
       })
       .catch((err: unknown) => {
         if (limit?.exceeded) return refuse(res, 'PAYLOAD_TOO_LARGE', `the request body is over the limit of ${max} bytes`, requestId, { connection: 'close' });
