@@ -82,10 +82,13 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
   // Requests Node's parser refuses (malformed, oversized heads, Content-Length with Transfer-Encoding)
   // get a JSON answer too, and their connection is closed.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (err as { code?: string }).code === 'ECONNRESET') return socket.destroy();
-    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: tooLarge ? 'request head too large' : 'malformed HTTP request' } });
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const [status, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'request head too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['408 Request Timeout', 'the request took too long to arrive']
+      : ['400 Bad Request', 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message } });
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
   server.headersTimeout = 66_000;
