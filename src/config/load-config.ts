@@ -29,7 +29,12 @@ import {
 } from './config-schema.ts';
 import { readEnv, type EnvSource } from './env.ts';
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The project's folder (the nearest one up with a package.json): the same from src/ and from dist/src/. */
+const PACKAGE_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 const SERVICE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** The example services, used when no config file names services; they take up to 1,000 ids per batch. */

@@ -45,8 +45,6 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
 `;
 
 export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal']);
-/** Types declared only for the directives, never part of a public schema. */
-export const REST_DIRECTIVE_TYPES: ReadonlySet<string> = new Set(['RestMethod', 'RestTemplate']);
 
 export const restDirectivesDocument: DocumentNode = parse(new Source(REST_DIRECTIVES_SDL, 'rest-directives.graphql'));
 
