@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { buildGateway } from './lib/build.ts';
 import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
+import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 
@@ -18,21 +18,7 @@ const PEERS = resolve(ROOT, '../shared/peers');
 const QUERY = '{ users(limit: 50) { id name favoriteMovies { id title director { id name } } } }';
 const BODY = JSON.stringify({ query: QUERY });
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    upstreams: { type: 'string', default: 'peers' },
-    'base-port': { type: 'string', default: '4200' },
-  },
-});
-const seconds = Math.min(60, Number(values.seconds));
-const warmup = Math.min(30, Number(values.warmup));
-const rounds = Math.min(9, Number(values.rounds));
-const connections = Math.min(512, Number(values.connections));
-const port = Number(values['base-port']);
+const { seconds, warmup, rounds, connections, port, extra } = benchOptions({ warmup: 3, port: 4200 }, { upstreams: 'peers' });
 const node = process.execPath;
 
 interface Target {
@@ -94,7 +80,7 @@ async function main(): Promise<void> {
   // Upstreams: the peers' reference services (cheap, in-memory) or this project's example services.
   const usersUrl = `http://127.0.0.1:${port + 1}`;
   const moviesUrl = `http://127.0.0.1:${port + 2}`;
-  if (values.upstreams === 'project') {
+  if (extra.upstreams === 'project') {
     await start('users', node, [join(ROOT, 'subgraphs/users/main.ts'), '--port', String(port + 1)], usersUrl, {}, '/healthz');
     await start('movies', node, [join(ROOT, 'subgraphs/movies/main.ts'), '--port', String(port + 2)], moviesUrl, {}, '/healthz');
   } else {
@@ -132,7 +118,7 @@ async function main(): Promise<void> {
   const rg = row(g);
   const lines = [
     `GraphQL: ${QUERY}`,
-    `wrk -t2 -c${connections}, ${rounds} x ${seconds}s (medians), upstreams: ${values.upstreams}; node ${process.version}; ${new Date().toISOString()}`,
+    `wrk -t2 -c${connections}, ${rounds} x ${seconds}s (medians), upstreams: ${extra.upstreams}; node ${process.version}; ${new Date().toISOString()}`,
     '',
     '| via | req/s | p50 ms | p99 ms | REST calls/query | peak RSS MB | errors |',
     '|---|---:|---:|---:|---:|---:|---:|',

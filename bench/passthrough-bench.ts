@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { buildGateway } from './lib/build.ts';
 import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
+import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 
@@ -17,20 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PEERS = resolve(ROOT, '../shared/peers');
 const PATHS = ['/users/1', '/movies?limit=20'];
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    'base-port': { type: 'string', default: '4300' },
-  },
-});
-const seconds = Math.min(60, Number(values.seconds));
-const warmup = Math.min(30, Number(values.warmup));
-const rounds = Math.min(9, Number(values.rounds));
-const connections = Math.min(512, Number(values.connections));
-const port = Number(values['base-port']);
+const { seconds, warmup, rounds, connections, port } = benchOptions({ warmup: 2, port: 4300 });
 const node = process.execPath;
 
 interface Target {
