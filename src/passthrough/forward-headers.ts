@@ -5,6 +5,8 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { REQUEST_ID_HEADER } from '../server/request-id.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-connection', 'http2-settings']);
+/** Answered by the gateway itself (Node sends the 100 Continue), so not passed on; undici refuses it too. */
+const CLIENT_ONLY = new Set(['expect']);
 /** Set by the gateway from the connection, whatever the client sent. */
 const GATEWAY_SET = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-real-ip', REQUEST_ID_HEADER]);
 
@@ -25,7 +27,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, requestId: string, 
   const listed = connectionListed(req.headers);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || isHopByHop(name, listed) || GATEWAY_SET.has(name) || owned.has(name)) continue;
+    if (value === undefined || isHopByHop(name, listed) || GATEWAY_SET.has(name) || CLIENT_ONLY.has(name) || owned.has(name)) continue;
     out[name] = value;
   }
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;

@@ -121,6 +121,15 @@ describe('methods, bodies and query strings', () => {
     });
   }
 
+  it('answers Expect: 100-continue itself and passes the body on (curl sends it for large bodies)', async () => {
+    const body = JSON.stringify({ big: 'z'.repeat(5000) });
+    const res = await rawRequest('/echo/expect', { method: 'POST', headers: { expect: '100-continue', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body });
+    expect(res.status).toBe(200);
+    const seen = JSON.parse(res.body);
+    expect(seen.bytes).toBe(Buffer.byteLength(body));
+    expect(seen.headers.expect).toBeUndefined();
+  });
+
   it('HEAD reaches the service and answers with headers only', async () => {
     const res = await fetch(`${stack.gatewayUrl}/echo/head`, { method: 'HEAD' });
     expect(res.status).toBe(200);
