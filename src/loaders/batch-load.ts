@@ -96,16 +96,20 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
   return results;
 }
 
-/** A @batch field's call: everything but the keys, which the batch function adds. */
-export interface GroupedCall {
+/** What a @batch field's calls share, fixed when the schema is built. */
+export interface GroupedSpec {
   service: string;
-  /** Path and the query without the key parameter: "/movies" or "/movies?limit=5". */
-  base: string;
   param: string;
   groupBy: string;
   select: readonly string[] | undefined;
   maxBatchSize: number;
   maxUrlLength: number;
+}
+
+/** A @batch field's call: everything but the keys, which the batch function adds. */
+export interface GroupedCall extends GroupedSpec {
+  /** Path and the query without the key parameter: "/movies" or "/movies?limit=5". */
+  base: string;
 }
 
 /** Keys → one GET per chunk with `param=k1,k2`; the list that comes back is split by `item[groupBy]`. */

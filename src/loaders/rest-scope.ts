@@ -4,7 +4,7 @@
 import DataLoader from 'dataloader';
 import { failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
-import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall } from './batch-load.ts';
+import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
 import { RequestCache } from './request-cache.ts';
 
 export class RestScope {
@@ -51,10 +51,11 @@ export class RestScope {
   }
 
   /** The per-request loader of a @batch field's call (one per service, path and other query parameters). */
-  grouped(call: GroupedCall): DataLoader<string, unknown[]> {
-    const name = `${call.service} ${call.base} ${call.param}`;
+  grouped(spec: GroupedSpec, base: string): DataLoader<string, unknown[]> {
+    const name = `${spec.service} ${base} ${spec.param}`;
     let loader = this.#grouped.get(name);
     if (!loader) {
+      const call: GroupedCall = { ...spec, base };
       loader = new DataLoader(groupedBatchFn(call, this.#get), { maxBatchSize: Number.MAX_SAFE_INTEGER });
       this.#grouped.set(name, loader);
     }

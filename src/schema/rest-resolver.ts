@@ -3,7 +3,7 @@
 // entity another service owns, each result is completed by that owner's loader (type merging by key).
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
-import type { EntityOwner, EntityRecord } from '../loaders/batch-load.ts';
+import type { EntityOwner, EntityRecord, GroupedSpec } from '../loaders/batch-load.ts';
 import { restError } from './map-rest-error.ts';
 import type { RestFieldPlan } from './plan-subgraph.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
@@ -34,14 +34,14 @@ async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext
 /** A @batch field: the parent's key goes to the request's grouped loader, one call per tick for all parents. */
 function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined): Resolver {
   const batch = plan.batch as NonNullable<RestFieldPlan['batch']>;
+  // Built once here; only the path and the other query parameters vary per call.
+  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength };
   return async (parent, args, ctx) => {
     const scope: TemplateScope = { args, parent };
     const key = batch.key(scope);
     const path = plan.path(scope);
     if (key === null || key === undefined || path === undefined) return plan.returns.nonNull ? [] : null;
-    const items = await ctx.rest
-      .grouped({ service: plan.service, base: path + batch.otherQuery(scope), param: batch.param, groupBy: batch.groupBy, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength })
-      .load(String(key));
+    const items = await ctx.rest.grouped(spec, path + batch.otherQuery(scope)).load(String(key));
     return completeWith ? complete(items, completeWith, ctx) : items;
   };
 }

@@ -20,10 +20,11 @@ export interface HttpServerOptions {
   logger: Logger;
 }
 
-function pathOf(url: string | undefined): string {
+/** The request target split once into its path and its query string ("?a=1", or ""). */
+function splitTarget(url: string | undefined): [path: string, search: string] {
   const raw = url ?? '/';
   const q = raw.indexOf('?');
-  return q === -1 ? raw : raw.slice(0, q);
+  return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q)];
 }
 
 export function createHttpServer({ config, yoga, passthrough, upstream, logger }: HttpServerOptions): Server {
@@ -31,7 +32,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
   const logRequests = logger.enabled('info');
 
   const handle = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
-    const path = pathOf(req.url);
+    const [path, search] = splitTarget(req.url);
     if (path === '/graphql') {
       // requestListener passes extra arguments on as the server context; its type lists only two.
       void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string }) => unknown)(req, res, { requestId });
@@ -57,8 +58,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
       }
       return sendJson(res, 200, landingJson(config));
     }
-    const q = (req.url ?? '').indexOf('?');
-    if (passthrough(req, res, requestId, path, q === -1 ? '' : (req.url as string).slice(q))) return;
+    if (passthrough(req, res, requestId, path, search)) return;
     sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
   };
 
@@ -68,7 +68,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
     if (logRequests) {
       const started = performance.now();
       res.once('finish', () => {
-        logger.info('request', { requestId, method: req.method, path: pathOf(req.url).slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
+        logger.info('request', { requestId, method: req.method, path: splitTarget(req.url)[0].slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
       });
     }
     try {
