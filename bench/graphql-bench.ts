@@ -56,7 +56,7 @@ async function measureBreakerOpen(usersUrl: string, work: string): Promise<WrkRe
       movies: { urls: [`http://127.0.0.1:${port + 3}`], schema: join(ROOT, 'schema/movies.graphql'), retry: { retries: 0 }, breaker: { resetTimeout: '10m' } },
     },
   }));
-  const broken = await start('gateway (movies breaker open)', node, [buildGateway(ROOT), '--config', configFile], `http://127.0.0.1:${port + 13}`, { NODE_ENV: 'production', PORT: String(port + 13) }, '/healthz');
+  const broken = await start('gateway (movies breaker open)', node, [...buildGateway(ROOT), '--config', configFile], `http://127.0.0.1:${port + 13}`, { NODE_ENV: 'production', PORT: String(port + 13) }, '/healthz');
   const moviesBody = JSON.stringify({ query: '{ movies(limit: 1) { id } }' });
   const breakerState = async (): Promise<string> =>
     ((await (await fetch(`${broken.url}/healthz`)).json()) as { services: { movies: Array<{ breaker: string }> } }).services.movies[0]!.breaker;
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   // The baseline runs from a copy beside this project, so that it finds its packages in our node_modules.
   cpSync(join(PEERS, 'baseline-graphql'), join(work, 'baseline-graphql'), { recursive: true });
   const baseline = await start('baseline', node, [join(work, 'baseline-graphql/server.mjs')], `http://127.0.0.1:${port + 11}`, { ...upstreamEnv, PORT: String(port + 11) }, '/graphql?query=%7B__typename%7D');
-  const gateway = await start('gateway', node, [buildGateway(ROOT)], `http://127.0.0.1:${port + 12}`, { ...upstreamEnv, PORT: String(port + 12) }, '/healthz');
+  const gateway = await start('gateway', node, buildGateway(ROOT), `http://127.0.0.1:${port + 12}`, { ...upstreamEnv, PORT: String(port + 12) }, '/healthz');
   const targets: Target[] = [baseline, gateway].map((server) => ({ name: server.name, server, runs: [], calls: [] }));
   for (const t of targets) await checkAnswers(t.server);
 

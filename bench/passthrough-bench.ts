@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   const targets: Target[] = [
     { name: 'direct to the service', url: '', runs: new Map() },
-    { name: 'this gateway', url: '', server: await gateway('gateway', [buildGateway(ROOT)], port + 12), runs: new Map() },
+    { name: 'this gateway', url: '', server: await gateway('gateway', buildGateway(ROOT), port + 12), runs: new Map() },
     { name: 'baseline-proxy (undici, checks nothing)', url: '', server: await gateway('baseline-proxy', [join(peers, 'baseline-proxy/server.mjs')], port + 14), runs: new Map() },
     { name: 'seed (Express + http-proxy-middleware)', url: '', server: await gateway('seed', [join(peers, 'seed/gateway.mjs')], port + 10), runs: new Map() },
     { name: 'seed with a keep-alive agent', url: '', server: await gateway('seed-keepalive', [join(peers, 'seed/gateway.mjs')], port + 13, { SEED_KEEPALIVE: '1' }), runs: new Map() },

@@ -1,9 +1,12 @@
-// Wires the gateway together: config → upstream client → stitched schema → Yoga and the REST
-// passthrough → HTTP server.
+// Wires the gateway together: config → upstream client → stitched schema → token verifier → Yoga and
+// the REST passthrough (both authenticate with the same verifier) → HTTP server.
 // Returns handles to listen and to close everything it opened.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
+import { createAuthenticate } from './auth/authenticate.ts';
+import { DEV_KEY_FILE, devVerification, loadDevKey } from './auth/dev-key.ts';
+import { createTokenVerifier, type DevVerification } from './auth/token-verifier.ts';
 import type { GatewayConfig } from './config/config-schema.ts';
 import { createGatewayYoga } from './graphql/create-yoga.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -23,6 +26,19 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The development key, when no key is configured and the configuration allows it (never in production). */
+function developmentKey(config: GatewayConfig, logger: Logger): DevVerification | undefined {
+  const auth = config.auth;
+  if (auth.keys.length > 0 || auth.jwks !== undefined) return undefined;
+  if (!auth.devKey) {
+    logger.warn('no token verification keys are configured: every request with a token is refused, anonymous requests are served');
+    return undefined;
+  }
+  const key = loadDevKey();
+  logger.info('tokens are verified with the development key; `npm run token -- --sub 1` mints one', { file: DEV_KEY_FILE, kid: key.kid });
+  return devVerification(key);
+}
+
 export interface CreateGatewayOptions {
   logger?: Logger;
 }
@@ -30,10 +46,11 @@ export interface CreateGatewayOptions {
 /** Builds the gateway; throws ConfigError (naming file and line) when an SDL file is wrong. */
 export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Gateway {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const { schema, owners } = buildGatewaySchema(config.services);
+  const { schema, owners } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope });
   const upstream = new UpstreamClient(config.services, logger);
-  const yoga = createGatewayYoga({ schema, owners, upstream, config, logger });
-  const passthrough = createPassthrough({ config, upstream, logger });
+  const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
+  const yoga = createGatewayYoga({ schema, authenticate, owners, upstream, config, logger });
+  const passthrough = createPassthrough({ config, upstream, authenticate, logger });
   const server = createHttpServer({ config, yoga, passthrough, upstream, logger });
 
   return {

@@ -9,8 +9,12 @@ export type GatewayErrorCode =
   | 'GATEWAY_TIMEOUT' // the service did not answer in time
   | 'SERVICE_UNAVAILABLE' // every instance's circuit breaker is open: failed fast, no call made
   | 'BAD_REQUEST' // the request to the gateway itself is malformed
+  | 'UNAUTHENTICATED' // no valid token where one is needed, or a token that fails verification
+  | 'FORBIDDEN' // a valid token without the scopes (or ownership) the field or route needs
   | 'UNSUPPORTED_MEDIA_TYPE' // a POST body that is not JSON
   | 'PAYLOAD_TOO_LARGE' // a request body over the configured limit
+  | 'HEADERS_TOO_LARGE' // a request head over the configured limit
+  | 'REQUEST_TIMEOUT' // the client took longer than `requestTimeout` to send its request
   | 'LENGTH_REQUIRED' // a GraphQL POST that does not declare its size
   | 'ROUTE_NOT_FOUND' // no route on the gateway for this path
   | 'INTERNAL_SERVER_ERROR' // a bug in the gateway; details are in the log, never in the response
@@ -23,8 +27,12 @@ export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.fr
   GATEWAY_TIMEOUT: 504,
   SERVICE_UNAVAILABLE: 503,
   BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
   LENGTH_REQUIRED: 411,
   ROUTE_NOT_FOUND: 404,
   INTERNAL_SERVER_ERROR: 500,

@@ -1,10 +1,14 @@
-// The benchmarks measure the production build (dist/), as a deployment would run it: compiled once here.
+// The benchmarks measure the production build (dist/) as a deployment runs it: compiled once here, and
+// started with the Node flags of `npm run gateway:prod`, read from package.json so the two cannot drift.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Builds dist/ and returns the gateway's entry point in it. */
-export function buildGateway(root: string): string {
+/** Builds dist/ and returns the arguments to give `node`: the production flags, then the entry point. */
+export function buildGateway(root: string): string[] {
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('npm run build failed');
-  return join(root, 'dist/src/main.js');
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['gateway:prod'] ?? '';
+  const flags = script.split(/\s+/).filter((word) => word.startsWith('--'));
+  return [...flags, join(root, 'dist/src/main.js')];
 }

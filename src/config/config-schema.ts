@@ -61,9 +61,50 @@ export interface ServiceConfig {
   connections: number;
   /** Path /readyz probes on each instance; any HTTP answer counts as reachable. @default "/healthz" */
   healthPath: string;
+  /** Send the caller's original `Authorization: Bearer` token to this service instead of the identity headers. @default false */
+  forwardToken: boolean;
 }
 
-export type RouteAccess = 'public' | 'protected';
+/** Who may use a route's method: anyone, any authenticated caller, or callers holding one of the scope sets (OR of ANDs). */
+export type RouteAccess = 'public' | 'authenticated' | { scopes: string[][] };
+
+/** The JWS algorithms a key may be given; `none` is not among them. */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** One verification key: an HMAC secret, a public key (PEM), or a public JWK, with the algorithms it may verify. */
+export interface AuthKeyConfig {
+  /** Matched against the token header's `kid`; a key without one serves tokens without one. */
+  kid: string | undefined;
+  /** The algorithm allowlist of this key: HS* for a secret, asymmetric ones for a public key. */
+  algorithms: JwtAlgorithm[];
+  secret?: string;
+  /** PEM text (SPKI) of a public key. */
+  publicKey?: string;
+  jwk?: Record<string, unknown>;
+}
+
+export interface AuthConfig {
+  keys: AuthKeyConfig[];
+  /** A JWKS endpoint: keys cached for cacheMaxAgeMs, refetched on an unknown `kid` at most once per cooldownMs. */
+  jwks: { url: string; algorithms: JwtAlgorithm[]; cacheMaxAgeMs: number; cooldownMs: number; timeoutMs: number } | undefined;
+  /** Accepted `iss` values; empty checks none (refused in production). */
+  issuer: string[];
+  /** Accepted `aud` values; empty checks none (refused in production). */
+  audience: string[];
+  /** Leeway for `exp` and `nbf`, in ms. @default 30000 */
+  clockToleranceMs: number;
+  /** Longest token accepted, in bytes. @default 8192 */
+  maxTokenBytes: number;
+  /** Claims read for scopes, first present wins: a space-separated string or a list. @default ["scope", "scp"] */
+  scopeClaims: string[];
+  /** The scope that lets a caller act on records it does not own (the @owner rule). @default "admin" */
+  adminScope: string;
+  /** Verify with the development key (made on first use in .dev/) when no key is configured. @default true, false in production */
+  devKey: boolean;
+  /** Headers that carry the verified identity to the services. */
+  identityHeaders: { subject: string; scopes: string };
+}
 
 /** A REST passthrough route: requests under `prefix` go to `service`, streamed both ways. */
 export interface RouteConfig {
@@ -96,8 +137,12 @@ export interface GatewayConfig {
   trustRequestId: boolean;
   /** Largest request head (request line and headers), in bytes; larger ones get 431. @default 16 KiB */
   maxHeaderBytes: number;
+  /** Time a client has to send a whole request, head and body, in ms; slower ones get 408. Bounds slow
+   *  uploads on passthrough routes, whose service timeout starts only once the body is in. @default 120000 */
+  requestTimeoutMs: number;
   services: Record<string, ServiceConfig>;
   routes: RouteConfig[];
+  auth: AuthConfig;
   passthrough: {
     /** Largest request body a passthrough route accepts, in bytes (streamed, never held whole). @default 100 MiB */
     maxBodyBytes: number;
@@ -132,6 +177,7 @@ export const SERVICE_DEFAULTS = Object.freeze({
   }),
   connections: 64, // keep-alive sockets per instance
   healthPath: '/healthz',
+  forwardToken: false,
 });
 
 /** A fresh, mutable copy of the service defaults. */
@@ -151,16 +197,37 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   cors: { origins: [] as string[] },
   trustRequestId: true,
   maxHeaderBytes: 16 * 1024, // 16 KiB, Node's own default
+  requestTimeoutMs: 120_000, // 2 min for a client to send a whole request
   passthrough: {
     maxBodyBytes: 100 * 1024 * 1024, // 100 MiB
     ownedHeaders: ['x-user-id', 'x-user-scopes'],
   },
+  auth: {
+    keys: [] as AuthKeyConfig[],
+    jwks: undefined as AuthConfig['jwks'],
+    issuer: [] as string[],
+    audience: [] as string[],
+    clockToleranceMs: 30_000, // 30 s
+    maxTokenBytes: 8 * 1024, // 8 KiB
+    scopeClaims: ['scope', 'scp'],
+    adminScope: 'admin',
+    devKey: true,
+    identityHeaders: { subject: 'x-user-id', scopes: 'x-user-scopes' },
+  },
+});
+
+/** Defaults of a JWKS entry, in ms. */
+export const JWKS_DEFAULTS = Object.freeze({
+  cacheMaxAgeMs: 600_000, // 10 min
+  cooldownMs: 30_000, // 30 s between refetches for unknown key ids
+  timeoutMs: 5_000, // 5 s per fetch
 });
 
 /** What NODE_ENV=production changes before the file and the environment are applied. */
 export const PRODUCTION_PRESET = Object.freeze({
   logLevel: 'warn' as LogLevel,
   graphql: { graphiql: false, devExtensions: false },
+  auth: { devKey: false },
 });
 
 /** Where a raw value came from, for error messages: `gateway.config.json#/services/users/urls/0`, `PORT in .env`. */

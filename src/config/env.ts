@@ -24,6 +24,10 @@ export const ENV_VARIABLES = Object.freeze({
   USER_SERVICE_URL: 'services.users.urls (the seed gateway name; comma-separated for several instances)',
   MOVIE_SERVICE_URL: 'services.movies.urls (the seed gateway name)',
   'SERVICE_<NAME>_URLS': 'services.<name>.urls for any service (comma-separated)',
+  AUTH_JWKS_URL: 'auth.jwks.url (RS256 and ES256 keys, cached 10 min)',
+  AUTH_ISSUER: 'auth.issuer (comma-separated)',
+  AUTH_AUDIENCE: 'auth.audience (comma-separated)',
+  AUTH_HS256_SECRET: 'adds an HS256 key to auth.keys (at least 32 bytes)',
 });
 
 /** Reads the process environment and, beneath it, a `.env` file if there is one. */

@@ -8,6 +8,7 @@ import {
   deepFreeze,
   fail,
   GATEWAY_DEFAULTS,
+  JWKS_DEFAULTS,
   LOG_LEVELS,
   parseArray,
   parseBoolean,
@@ -28,6 +29,7 @@ import {
   type ServiceConfig,
 } from './config-schema.ts';
 import { readEnv, type EnvSource } from './env.ts';
+import { applyAuthLayer, checkAuth, parseRouteAccess } from './parse-auth.ts';
 
 /** The project's folder (the nearest one up with a package.json): the same from src/ and from dist/src/. */
 const PACKAGE_ROOT = ((): string => {
@@ -65,12 +67,13 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const config: GatewayConfig = {
     ...structuredClone(GATEWAY_DEFAULTS),
     services: defaultServices(),
-    routes: DEFAULT_ROUTES.map((r) => ({ ...r, access: { ...r.access } })),
+    routes: structuredClone(DEFAULT_ROUTES) as RouteConfig[],
   };
   const defaults = [...config.routes];
   if (env.get('NODE_ENV')?.value === 'production') {
     config.logLevel = PRODUCTION_PRESET.logLevel;
     Object.assign(config.graphql, PRODUCTION_PRESET.graphql);
+    Object.assign(config.auth, PRODUCTION_PRESET.auth);
   }
 
   const file = options.file ?? env.get('GATEWAY_CONFIG')?.value ?? (existsSync(resolve(cwd, 'gateway.config.json')) ? 'gateway.config.json' : undefined);
@@ -80,6 +83,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   }
   if (options.overrides) applyLayer(config, options.overrides, (p) => `config overrides#${p}`, cwd);
   applyEnv(config, env);
+  checkAuth(config.auth, env.get('NODE_ENV')?.value === 'production');
 
   if (!Object.values(config.services).some((s) => s.schema !== undefined)) {
     throw new ConfigError('services: at least one service must have a schema (an SDL file) for the GraphQL API');
@@ -108,12 +112,12 @@ function readJsonFile(path: string): unknown {
   }
 }
 
-const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'maxHeaderBytes', 'services', 'routes', 'passthrough'] as const;
+const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'maxHeaderBytes', 'requestTimeout', 'services', 'routes', 'passthrough', 'auth'] as const;
 
 /** The seed gateway's routes: /users/* and /movies/* to their services, paths unchanged. */
 const DEFAULT_ROUTES: readonly RouteConfig[] = [
-  { prefix: '/users', service: 'users', rewrite: '/users', access: { '*': 'public' } },
-  { prefix: '/movies', service: 'movies', rewrite: '/movies', access: { '*': 'public' } },
+  { prefix: '/users', service: 'users', rewrite: '/users', access: { GET: 'public', '*': { scopes: [['users:write']] } } },
+  { prefix: '/movies', service: 'movies', rewrite: '/movies', access: { GET: 'public', '*': { scopes: [['movies:write']] } } },
 ];
 /** Paths the gateway answers itself; no route may take them. */
 const RESERVED = ['/graphql', '/healthz', '/readyz'];
@@ -130,13 +134,15 @@ function parseRoutes(raw: unknown, at: (path: string) => string): RouteConfig[] 
     if (RESERVED.some((p) => prefix === p || prefix.startsWith(`${p}/`))) fail(where('/prefix'), `${prefix} is the gateway's own path`);
     const rewrite = r.rewrite === undefined ? prefix : r.rewrite;
     if (typeof rewrite !== 'string' || (rewrite !== '' && !PREFIX.test(rewrite))) fail(where('/rewrite'), `expected "" (strip the prefix) or a path such as "/v1/users", got ${JSON.stringify(rewrite)}`);
-    const access: Record<string, RouteAccess> = { '*': 'public' };
-    if (r.access === 'public' || r.access === 'protected') access['*'] = r.access;
+    // With no access rule, reads are public and writes need an authenticated caller; a rule given as an
+    // object covers the methods it names, and "*" (authenticated unless named) the rest.
+    let access: Record<string, RouteAccess> = { GET: 'public', '*': 'authenticated' };
+    if (typeof r.access === 'string') access = { '*': parseRouteAccess(r.access, where('/access')) };
     else if (r.access !== undefined) {
+      access = { '*': 'authenticated' };
       for (const [method, value] of Object.entries(parseObject(r.access, where('/access'), Object.keys(r.access as object)))) {
         if (method !== '*' && !/^[A-Z]+$/.test(method)) fail(where(`/access/${method}`), 'expected a method in capitals, such as "GET", or "*"');
-        if (value !== 'public' && value !== 'protected') fail(where(`/access/${method}`), `expected "public" or "protected", got ${JSON.stringify(value)}`);
-        access[method] = value as RouteAccess;
+        access[method] = parseRouteAccess(value, where(`/access/${method}`));
       }
     }
     return { prefix, service: parseString(r.service, where('/service')), rewrite: rewrite as string, access };
@@ -150,7 +156,7 @@ function parseRoutes(raw: unknown, at: (path: string) => string): RouteConfig[] 
 }
 const SERVICE_KEYS = [
   'urls', 'schema', 'timeout', 'connectTimeout', 'firstByteTimeout', 'maxBatchSize', 'maxUrlLength', 'maxConcurrency',
-  'balancer', 'breaker', 'retry', 'connections', 'healthPath',
+  'balancer', 'breaker', 'retry', 'connections', 'healthPath', 'forwardToken',
 ] as const;
 const BREAKER_KEYS = ['errorThresholdPercentage', 'volumeThreshold', 'window', 'buckets', 'resetTimeout'] as const;
 const RETRY_KEYS = ['retries', 'methods', 'baseDelay', 'maxDelay', 'budgetRatio', 'budgetMinPerSecond'] as const;
@@ -170,6 +176,7 @@ function parseService(raw: unknown, at: (path: string) => string, baseDir: strin
   if (s.maxUrlLength !== undefined) service.maxUrlLength = parseInteger(s.maxUrlLength, at('/maxUrlLength'), 256, 65_536);
   if (s.maxConcurrency !== undefined) service.maxConcurrency = parseInteger(s.maxConcurrency, at('/maxConcurrency'), 1, 1024);
   if (s.connections !== undefined) service.connections = parseInteger(s.connections, at('/connections'), 1, 4096);
+  if (s.forwardToken !== undefined) service.forwardToken = parseBoolean(s.forwardToken, at('/forwardToken'));
   if (s.healthPath !== undefined) {
     service.healthPath = parseString(s.healthPath, at('/healthPath'));
     if (!service.healthPath.startsWith('/')) fail(at('/healthPath'), `a path starts with "/", got ${JSON.stringify(service.healthPath)}`);
@@ -221,6 +228,12 @@ function applyLayer(config: GatewayConfig, raw: unknown, where: (path: string) =
   if (top.logLevel !== undefined) config.logLevel = parseLogLevel(top.logLevel, where('/logLevel'));
   if (top.trustRequestId !== undefined) config.trustRequestId = parseBoolean(top.trustRequestId, where('/trustRequestId'));
   if (top.maxHeaderBytes !== undefined) config.maxHeaderBytes = parseInteger(top.maxHeaderBytes, where('/maxHeaderBytes'), 1024, 1024 * 1024);
+  if (top.requestTimeout !== undefined) {
+    config.requestTimeoutMs = parseDuration(top.requestTimeout, where('/requestTimeout'));
+    // 0 would turn Node's timeout off and let a slow client hold a socket for ever.
+    if (config.requestTimeoutMs < 100) fail(where('/requestTimeout'), 'expected at least 100ms');
+  }
+  if (top.auth !== undefined) applyAuthLayer(config.auth, top.auth, (p) => where(`/auth${p}`), baseDir);
   if (top.routes !== undefined) config.routes = parseRoutes(top.routes, (p) => where(`/routes${p}`));
   if (top.passthrough !== undefined) {
     const pt = parseObject(top.passthrough, where('/passthrough'), ['maxBodyBytes', 'ownedHeaders']);
@@ -281,6 +294,13 @@ function applyEnv(config: GatewayConfig, env: EnvSource): void {
     if (urls.length === 0) fail(value.where, 'list at least one instance URL');
     service.urls = urls;
   };
+  if ((v = get('AUTH_JWKS_URL'))) config.auth.jwks = { url: parseHttpUrl(v.value, v.where), algorithms: ['RS256', 'ES256'], ...JWKS_DEFAULTS };
+  if ((v = get('AUTH_ISSUER'))) config.auth.issuer = csv(v.value);
+  if ((v = get('AUTH_AUDIENCE'))) config.auth.audience = csv(v.value);
+  if ((v = get('AUTH_HS256_SECRET'))) {
+    if (Buffer.byteLength(v.value) < 32) fail(v.where, 'an HMAC secret must be at least 32 bytes');
+    config.auth.keys = [...config.auth.keys, { kid: undefined, algorithms: ['HS256'], secret: v.value }];
+  }
   if ((v = get('USER_SERVICE_URL'))) setUrls('users', v);
   if ((v = get('MOVIE_SERVICE_URL'))) setUrls('movies', v);
   for (const [key, value] of env) {

@@ -1,9 +1,12 @@
 // The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the body-size
-// and JSON-only guards first (from the headers, before any body is read), then graphql-jit execution and
-// the dev-mode upstream trace around it.
+// and JSON-only guards first (from the headers, before any body is read), authentication, then
+// graphql-jit execution and the dev-mode upstream trace around it.
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
+import type { Authenticate } from '../auth/authenticate.ts';
+import { identityHeaders } from '../auth/identity-headers.ts';
+import type { Identity } from '../auth/identity.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
 import { RestScope } from '../loaders/rest-scope.ts';
@@ -12,32 +15,38 @@ import type { ResolverContext } from '../schema/resolver-context.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { renderLocalGraphiQL } from './graphiql.ts';
 import { createMaskError } from './mask-error.ts';
+import { useAuthentication } from './plugins/use-authentication.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
 import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
 
-/** Passed by the HTTP server with each request. */
+/** Passed by the HTTP server with each request; useAuthentication adds the identity. */
 export interface ServerContext {
   requestId: string;
+  identity?: Identity | undefined;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, ResolverContext>;
 
 export interface CreateYogaOptions {
   schema: GraphQLSchema;
+  authenticate: Authenticate;
   owners: ReadonlyMap<string, EntityOwner>;
   upstream: UpstreamClient;
   config: GatewayConfig;
   logger: Logger;
 }
 
-export function createGatewayYoga({ schema, owners, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
+export function createGatewayYoga({ schema, authenticate, owners, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
   const trace = config.graphql.devExtensions;
   const origins = config.cors.origins;
   return createYoga<ServerContext, ResolverContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: ({ requestId }) => ({ rest: new RestScope(upstream, owners, requestId, trace) }),
+    context: ({ requestId, identity }) => ({
+      identity,
+      rest: new RestScope(upstream, owners, requestId, trace, identity && ((service) => identityHeaders(identity, config.services[service]!, config.auth.identityHeaders))),
+    }),
     graphiql: config.graphql.graphiql ? { defaultQuery: EXAMPLE_QUERY } : false,
     renderGraphiQL: renderLocalGraphiQL,
     // Yoga reflects any Origin by default; the gateway answers CORS only for configured origins.
@@ -51,7 +60,13 @@ export function createGatewayYoga({ schema, owners, upstream, config, logger }: 
     logging: yogaLogging(logger),
     // graphql-jit compiles each operation once (cached per parsed document, which Yoga's parser cache
     // bounds) into plain JavaScript: the biggest single saving in execution time.
-    plugins: [useBodyLimit({ maxBytes: config.graphql.maxBodyBytes }), useJsonPostOnly(), useGraphQlJit(), ...(trace ? [useUpstreamTrace()] : [])],
+    plugins: [
+      useBodyLimit({ maxBytes: config.graphql.maxBodyBytes }),
+      useJsonPostOnly(),
+      useAuthentication(authenticate),
+      useGraphQlJit(),
+      ...(trace ? [useUpstreamTrace()] : []),
+    ],
   });
 }
 

@@ -2,6 +2,7 @@
 // DataLoader per entity type (made on first use) and, in dev mode, the list of REST calls made.
 // A new scope per request: nothing here is shared across requests or users.
 import DataLoader from 'dataloader';
+import type { IdentityHeaders } from '../auth/identity-headers.ts';
 import { failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
@@ -17,10 +18,14 @@ export class RestScope {
   readonly #loaders = new Map<string, DataLoader<string, EntityRecord | null>>();
   readonly #grouped = new Map<string, DataLoader<string, unknown[]>>();
   readonly #onCall: ((record: CallRecord) => void) | undefined;
+  /** The caller's identity headers per service (anonymous requests have none). */
+  readonly #credentials: ((service: string) => IdentityHeaders | undefined) | undefined;
+  readonly #credentialCache = new Map<string, IdentityHeaders | undefined>();
   readonly #get = (service: string, path: string): Promise<UpstreamResponse> =>
     this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined));
 
-  constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, requestId: string, trace: boolean) {
+  constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, requestId: string, trace: boolean, credentials?: (service: string) => IdentityHeaders | undefined) {
+    this.#credentials = credentials;
     this.#client = client;
     this.#owners = owners;
     this.requestId = requestId;
@@ -62,9 +67,15 @@ export class RestScope {
     return loader;
   }
 
+  #headersFor(service: string): IdentityHeaders | undefined {
+    if (!this.#credentials) return undefined;
+    if (!this.#credentialCache.has(service)) this.#credentialCache.set(service, this.#credentials(service));
+    return this.#credentialCache.get(service);
+  }
+
   async #send(service: string, method: HttpMethod, path: string, body: unknown): Promise<UpstreamResponse> {
     try {
-      return await this.#client.call(service, { method, path, body, requestId: this.requestId }, this.#onCall);
+      return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service) }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;

@@ -27,7 +27,7 @@ export function createRouteTable(routes: readonly RouteConfig[]): RouteTable {
   };
 }
 
-/** Whether a method on a route is public or protected ("*" covers the methods not named). */
+/** Who may use a method on a route ("*" covers the methods not named; HEAD is GET without a body). */
 export function accessOf(route: RouteConfig, method: string): RouteAccess {
-  return route.access[method] ?? route.access['*'] ?? 'public';
+  return route.access[method] ?? (method === 'HEAD' ? route.access.GET : undefined) ?? route.access['*'] ?? 'public';
 }

@@ -25,6 +25,7 @@ import {
   REST_DIRECTIVE_NAMES,
   type RestMethod,
 } from './directives/rest-directives.ts';
+import { AUTH_DIRECTIVE_NAMES, readPolicy, type AccessPolicy } from './directives/auth-directives.ts';
 import type { LoadedSubgraph } from './load-subgraphs.ts';
 import { sdlError } from './sdl-error.ts';
 import {
@@ -105,6 +106,8 @@ export interface SubgraphPlan {
   entities: EntityDeclaration[];
   /** "Type.field" names hidden from the public schema. */
   internal: string[];
+  /** Access policies declared on types (by name) and fields ("Type.field"). */
+  policies: { types: Map<string, AccessPolicy>; fields: Map<string, AccessPolicy> };
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
@@ -132,6 +135,7 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     fields: [],
     entities: [],
     internal: [],
+    policies: { types: new Map(), fields: new Map() },
   };
   if (schema.getSubscriptionType()) throw sdlError(schema.getSubscriptionType()?.astNode, 'subscriptions are not supported on REST-wrapped subgraphs');
 
@@ -140,6 +144,12 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const entity = planEntity(type, service);
     if (entity) plan.entities.push(entity);
+    const typePolicy = readPolicy(type.astNode?.directives);
+    if (typePolicy) {
+      if (ROOT_TYPES.has(type.name)) throw sdlError(typePolicy.node, `put access directives on the fields of ${type.name}, not on the type`);
+      checkPolicy(typePolicy);
+      plan.policies.types.set(type.name, typePolicy);
+    }
     const root = ROOT_TYPES.has(type.name);
     for (const field of Object.values(type.getFields())) {
       const directives = field.astNode?.directives;
@@ -153,6 +163,12 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
       if (batch && !rest) throw sdlError(batch, `${where}: @batch goes with @rest, the call it batches`);
       if (internal && root) throw sdlError(internal, `${where}: root fields cannot be @internal`);
       if (internal) plan.internal.push(where);
+      const policy = readPolicy(directives);
+      if (policy) {
+        if (internal) throw sdlError(policy.node, `${where} is @internal: it is never public, so it needs no access rule`);
+        checkPolicy(policy, field);
+        plan.policies.fields.set(where, policy);
+      }
       if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
       else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
@@ -165,6 +181,17 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     }
   }
   return plan;
+}
+
+/** Scope sets that can be met, and an owner argument the field has. */
+function checkPolicy(policy: AccessPolicy, field?: GraphQLField<unknown, unknown>): void {
+  for (const sets of policy.scopes) {
+    if (sets.length === 0 || sets.some((set) => set.length === 0)) throw sdlError(policy.node, '@requiresScopes: every scope set lists at least one scope, e.g. [["movies:write"]]');
+  }
+  if (policy.owner && field) {
+    const arg = field.args.find((a) => a.name === policy.owner![0]);
+    if (!arg) throw sdlError(policy.node, `@owner(argument: "${policy.owner.join('.')}"): the field has no argument "${policy.owner[0]}"`);
+  }
 }
 
 function planEntity(type: GraphQLObjectType, service: string): EntityDeclaration | undefined {
@@ -308,6 +335,6 @@ function planRef(
 /** The file's definitions with REST directive usages removed, for the public schema. */
 function stripRestDirectives(document: DocumentNode): DocumentNode {
   return visit(document, {
-    [Kind.DIRECTIVE]: (node) => (REST_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
+    [Kind.DIRECTIVE]: (node) => (REST_DIRECTIVE_NAMES.has(node.name.value) || AUTH_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
   });
 }

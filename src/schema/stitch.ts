@@ -4,15 +4,18 @@
 // removed by a build-time schema transform.
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { stitchSchemas } from '@graphql-tools/stitch';
-import { GraphQLSchema, validateSchema, type GraphQLFieldResolver } from 'graphql';
+import { getNamedType, GraphQLSchema, isNonNullType, validateSchema, type GraphQLFieldResolver } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
+import { guardResolver } from './auth-guard.ts';
 import { checkEntities } from './check-entities.ts';
+import { combinePolicies, describePolicy, type AccessPolicy } from './directives/auth-directives.ts';
 import { loadSubgraph } from './load-subgraphs.ts';
 import { planSubgraph, type SubgraphPlan } from './plan-subgraph.ts';
 import { createRefResolver } from './ref-resolver.ts';
 import { createRestResolver } from './rest-resolver.ts';
+import { sdlError } from './sdl-error.ts';
 
 export interface GatewaySchema {
   schema: GraphQLSchema;
@@ -37,7 +40,13 @@ function resolversOf(plan: SubgraphPlan, owners: ReadonlyMap<string, EntityOwner
   return map;
 }
 
-export function buildGatewaySchema(services: Readonly<Record<string, ServiceConfig>>): GatewaySchema {
+export interface SchemaOptions {
+  /** The scope that passes the @owner rule for any record. @default "admin" */
+  adminScope?: string;
+}
+
+export function buildGatewaySchema(services: Readonly<Record<string, ServiceConfig>>, options: SchemaOptions = {}): GatewaySchema {
+  const adminScope = options.adminScope ?? 'admin';
   // Services with no SDL file are reached only through passthrough routes.
   const subgraphs = Object.entries(services)
     .filter(([, config]) => config.schema !== undefined)
@@ -53,6 +62,13 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   }
 
   const internal = new Set(subgraphs.flatMap((s) => s.internal));
+  // A type's policy may come from any file that declares the type; all of them must hold.
+  const typePolicies = new Map<string, AccessPolicy>();
+  const fieldPolicies = new Map<string, AccessPolicy>();
+  for (const s of subgraphs) {
+    for (const [name, p] of s.policies.types) typePolicies.set(name, combinePolicies(typePolicies.get(name), p)!);
+    for (const [name, p] of s.policies.fields) fieldPolicies.set(name, combinePolicies(fieldPolicies.get(name), p)!);
+  }
   const schema = mapSchema(stitched, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (internal.has(`${typeName}.${fieldName}`)) return null;
@@ -60,7 +76,15 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
       // with none read their parent's property with graphql-js's default resolver, the fastest there is
       // (stitch's merged default also checks for delegated objects, which never exist here).
       const generated = resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName];
-      return { ...field, resolve: generated };
+      const where = `${typeName}.${fieldName}`;
+      const policy = combinePolicies(fieldPolicies.get(where), typePolicies.get(getNamedType(field.type).name));
+      if (!policy) return { ...field, resolve: generated };
+      if (isNonNullType(field.type)) {
+        throw sdlError(fieldPolicies.has(where) ? policy.node : field.astNode, `${where} has an access rule, so it must be nullable: a refused field comes back null`);
+      }
+      // The rule shows in GraphiQL's docs, so a frontend developer sees why a field may come back null.
+      const rule = describePolicy(policy, adminScope);
+      return { ...field, description: field.description ? `${field.description}\n\n${rule}` : rule, resolve: guardResolver(where, policy, generated, adminScope) };
     },
   });
   const errors = validateSchema(schema);

@@ -1,8 +1,10 @@
 // The gateway's node:http server: assigns the request id, routes /graphql to Yoga, the gateway's own
 // routes (/, /healthz, /readyz), configured prefixes to the REST passthrough, anything else to a JSON
 // 404, and logs one line per request.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { GatewayConfig } from '../config/config-schema.ts';
+import { HTTP_STATUS, type GatewayErrorCode } from '../errors.ts';
 import type { GatewayYoga } from '../graphql/create-yoga.ts';
 import type { Logger } from '../logger.ts';
 import type { Passthrough } from '../passthrough/proxy.ts';
@@ -62,7 +64,14 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
     sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
   };
 
-  const server = createServer({ maxHeaderSize: config.maxHeaderBytes }, (req, res) => {
+  const requestTimeout = config.requestTimeoutMs;
+  const server = createServer({
+    maxHeaderSize: config.maxHeaderBytes,
+    requestTimeout,
+    headersTimeout: Math.min(66_000, requestTimeout),
+    // Node checks the timeouts on this interval (30 s by default), so a short timeout needs a shorter one.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeout / 4))),
+  }, (req, res) => {
     const requestId = requestIdOf(req, config.trustRequestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (logRequests) {
@@ -81,18 +90,19 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
   });
   // Requests Node's parser refuses (malformed, oversized heads, Content-Length with Transfer-Encoding)
   // get a JSON answer too, and their connection is closed.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
-    const [status, message] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', 'request head too large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['408 Request Timeout', 'the request took too long to arrive']
-      : ['400 Bad Request', 'malformed HTTP request'];
-    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message } });
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: ServerResponse }) => {
+    // As Node's own handler does: no answer on a socket that is gone or whose answer has begun (a
+    // passthrough response already streaming when a slow upload runs out of time).
+    if (!socket.writable || err.code === 'ECONNRESET' || socket._httpMessage?.headersSent) return socket.destroy();
+    const [code, message]: [GatewayErrorCode, string] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? ['HEADERS_TOO_LARGE', 'request head too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['REQUEST_TIMEOUT', 'the request took too long to arrive']
+      : ['BAD_REQUEST', 'malformed HTTP request'];
+    const status = HTTP_STATUS[code];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 120_000; // a whole request, so a slow client cannot hold a socket for ever
   server.maxHeadersCount = 200;
   return server;
 }

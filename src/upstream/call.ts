@@ -15,6 +15,8 @@ export interface UpstreamRequest {
   /** Sent as JSON when present. */
   body?: unknown;
   requestId: string;
+  /** Headers the gateway adds to a JSON call: the caller's identity. */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** Passthrough: headers and body as they are, and the answer streamed back instead of parsed. */
   raw?: RawRequest;
 }

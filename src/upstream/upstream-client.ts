@@ -64,7 +64,16 @@ export class UpstreamClient {
     // The deadline's timer is cleared as soon as the call ends: AbortSignal.timeout() would keep a timer
     // and a signal alive for the whole timeout after every call, which the garbage collector then pays for.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), service.config.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      timer = setTimeout(() => deadline.abort(), service.config.timeoutMs);
+    };
+    // A streamed upload is timed by the server's requestTimeout while it arrives; the service's time
+    // starts once the body is in, so a large upload on a slow link is not cut by a timeout meant for the
+    // service (as Envoy's route timeout does).
+    const upload = request.raw?.body;
+    if (upload && !upload.readableEnded) upload.once('end', arm);
+    else arm();
     // A passthrough call ends when its client goes away; after the answer's headers the deadline no
     // longer runs (a large body may take longer), but this still ends the body's stream.
     const gone = request.raw?.signal;
@@ -82,6 +91,7 @@ export class UpstreamClient {
     } catch (err) {
       throw upstreamFailure(serviceName, err);
     } finally {
+      if (upload) upload.off('end', arm);
       clearTimeout(timer);
       const log = this.#logger.enabled('info');
       if (onCall || log) {

@@ -7,6 +7,7 @@ import { createGateway, type Gateway } from '../../src/create-gateway.ts';
 import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
 import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { closeServer, listen } from './listen.ts';
+import { TEST_AUTH } from './test-tokens.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const schemaFile = (name: string): string => resolve(ROOT, 'schema', `${name}.graphql`);
@@ -44,6 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     overrides: {
       port: 0,
       logLevel: 'silent',
+      auth: TEST_AUTH, // test tokens (test-tokens.ts) verify; a test may set its own auth
       ...rest,
       services: {
         // As in gateway.config.json: the example services take up to 1,000 ids per batch call.

@@ -62,7 +62,7 @@ describe('config files and environment', () => {
 
   it('an unknown key', () => {
     const file = writeConfig({ services: { users: { ...service, timout: '2s' } } });
-    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath)`);
+    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath, forwardToken)`);
   });
 
   it('a duration that is not one', () => {
@@ -97,9 +97,9 @@ describe('config files and environment', () => {
     expect(startupError({ file })).toBe(`${file}#/routes/1/prefix: /u is routed twice`);
   });
 
-  it('an access level that is neither public nor protected', () => {
+  it('an access rule that is none of public, authenticated or a scope list', () => {
     const file = writeConfig({ services: { users: service }, routes: [{ prefix: '/u', service: 'users', access: { GET: 'open' } }] });
-    expect(startupError({ file })).toBe(`${file}#/routes/0/access/GET: expected "public" or "protected", got "open"`);
+    expect(startupError({ file })).toBe(`${file}#/routes/0/access/GET: expected "public", "authenticated" or { "scopes": [["movies:write"]] }, got "open"`);
   });
 
   it('an SDL file that cannot be read', () => {

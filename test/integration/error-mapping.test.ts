@@ -4,6 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
+import { adminHeaders } from '../harness/test-tokens.ts';
+
+// These tests exercise mutations and protected fields: they call as an admin with every write scope.
+let admin: Record<string, string> = {};
+beforeAll(async () => {
+  admin = await adminHeaders();
+});
+const gqlAdmin: typeof gql = (url, query, options = {}) => gql(url, query, { ...options, headers: { ...admin, ...options.headers } });
 
 describe('errors from a healthy service', () => {
   let stack: Stack;
@@ -13,20 +21,20 @@ describe('errors from a healthy service', () => {
   afterAll(() => stack.close());
 
   it('404 → null with NOT_FOUND, and the other fields still resolve', async () => {
-    const { body } = await gql(stack.gatewayUrl, '{ user(id: "999999") { id } movie(id: "1") { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ user(id: "999999") { id } movie(id: "1") { id } }');
     expect(body.data).toEqual({ user: null, movie: { id: '1' } });
     expect(body.errors).toHaveLength(1);
     expect(body.errors?.[0]).toMatchObject({ path: ['user'], extensions: { code: 'NOT_FOUND', service: 'users' } });
   });
 
   it('404 on a REST call (DELETE of a missing user) → null with NOT_FOUND and the service\'s message', async () => {
-    const { body } = await gql(stack.gatewayUrl, 'mutation { deleteUser(id: "999999") { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, 'mutation { deleteUser(id: "999999") { id } }');
     expect(body.data).toEqual({ deleteUser: null });
     expect(body.errors?.[0]).toMatchObject({ message: 'user 999999 not found', extensions: { code: 'NOT_FOUND', service: 'users' } });
   });
 
   it('400 → BAD_USER_INPUT with the service\'s message and the field it names', async () => {
-    const { body } = await gql(stack.gatewayUrl, 'mutation { createUser(input: { name: "X", email: "not-an-email" }) { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, 'mutation { createUser(input: { name: "X", email: "not-an-email" }) { id } }');
     expect(body.data).toEqual({ createUser: null });
     expect(body.errors?.[0]).toMatchObject({
       message: 'email: expected an email address',
@@ -36,13 +44,13 @@ describe('errors from a healthy service', () => {
 
   it('409 (an email already in use) → BAD_USER_INPUT', async () => {
     const taken = (await (await fetch(`${stack.usersUrl}/users/1`)).json()).email;
-    const { body } = await gql(stack.gatewayUrl, `mutation { createUser(input: { name: "X", email: "${taken}" }) { id } }`);
+    const { body } = await gqlAdmin(stack.gatewayUrl, `mutation { createUser(input: { name: "X", email: "${taken}" }) { id } }`);
     expect(codesOf(body)).toEqual(['BAD_USER_INPUT']);
     expect(body.errors?.[0]?.message).toContain('already in use');
   });
 
   it('400 from the movies service (a year out of range) → BAD_USER_INPUT naming the field', async () => {
-    const { body } = await gql(stack.gatewayUrl, 'mutation { createMovie(input: { title: "T", year: 3000, directorId: "1" }) { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, 'mutation { createMovie(input: { title: "T", year: 3000, directorId: "1" }) { id } }');
     expect(body.errors?.[0]).toMatchObject({ message: 'year: must be between 1888 and 2100', extensions: { code: 'BAD_USER_INPUT', service: 'movies', field: 'year' } });
   });
 });
@@ -88,7 +96,7 @@ describe('a failing movies service', () => {
 
   it('a reset connection → UPSTREAM_ERROR "movies service is unreachable"', async () => {
     movies.setMode({ kind: 'reset' });
-    const { body } = await gql(stack.gatewayUrl, '{ user(id: "1") { name } movie(id: "1") { title } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ user(id: "1") { name } movie(id: "1") { title } }');
     expect(body.data.user.name).toBeTypeOf('string');
     expect(body.data.movie).toBeNull();
     expect(body.errors?.[0]).toMatchObject({ message: 'movies service is unreachable', extensions: { code: 'UPSTREAM_ERROR', service: 'movies' } });
@@ -97,7 +105,7 @@ describe('a failing movies service', () => {
 
   it('a hung service → GATEWAY_TIMEOUT after the service\'s timeout, with the users data alongside', async () => {
     movies.setMode({ kind: 'hang' });
-    const { body } = await gql(stack.gatewayUrl, '{ user(id: "2") { name } movies(limit: 1) { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ user(id: "2") { name } movies(limit: 1) { id } }');
     expect(body.data.user.name).toBeTypeOf('string');
     expect(body.data.movies).toBeNull();
     expect(body.errors?.[0]).toMatchObject({ message: 'movies service did not answer in time', extensions: { code: 'GATEWAY_TIMEOUT', service: 'movies' } });
@@ -105,21 +113,21 @@ describe('a failing movies service', () => {
 
   it('an answer that is not JSON → UPSTREAM_ERROR', async () => {
     movies.setMode({ kind: 'text', status: 200, body: '<html>proxy error page</html>' });
-    const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'UPSTREAM_ERROR', service: 'movies' } });
     expectNoLeak(JSON.stringify(body));
   });
 
   it('a batch answer of the wrong length → UPSTREAM_ERROR, not wrong data', async () => {
     movies.setMode({ kind: 'status', status: 200, body: [{ id: '1', title: 'only one' }] });
-    const { body } = await gql(stack.gatewayUrl, '{ user(id: "1") { favoriteMovies { title } } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ user(id: "1") { favoriteMovies { title } } }');
     expect(body.data.user.favoriteMovies).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
   });
 
   it('a value of the wrong type from the service → a coded error for that field only', async () => {
     movies.setMode({ kind: 'status', status: 200, body: [{ id: '1', title: { nested: 'object' }, year: 'nineteen' }] });
-    const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id title year } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id title year } }');
     expect(body.data.movies).toBeNull();
     expect(codesOf(body).length).toBeGreaterThanOrEqual(1);
     for (const e of body.errors ?? []) expect(e).toMatchObject({ path: ['movies', 0, expect.stringMatching(/^(title|year)$/)], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -127,7 +135,7 @@ describe('a failing movies service', () => {
 
   it('a 4xx the gateway does not expect (403) → UPSTREAM_ERROR', async () => {
     movies.setMode({ kind: 'status', status: 403, body: { error: { message: 'internal policy xyz' } } });
-    const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
     expect(body.errors?.[0]).toMatchObject({ message: 'movies service failed (HTTP 403)', extensions: { code: 'UPSTREAM_ERROR' } });
   });
 
@@ -151,7 +159,7 @@ describe('an unreachable service', () => {
     await dead.close();
     const stack = await startStack({ moviesUrl: url });
     try {
-      const { body } = await gql(stack.gatewayUrl, '{ user(id: "3") { id } movie(id: "1") { id } }');
+      const { body } = await gqlAdmin(stack.gatewayUrl, '{ user(id: "3") { id } movie(id: "1") { id } }');
       expect(body.data).toEqual({ user: { id: '3' }, movie: null });
       expect(body.errors?.[0]).toMatchObject({ message: 'movies service is unreachable', extensions: { code: 'UPSTREAM_ERROR', service: 'movies' } });
     } finally {

@@ -26,12 +26,12 @@ beforeAll(async () => {
         flaky: { urls: [fault.url], timeout: '300ms', retry: { retries: 2, baseDelay: '1ms', maxDelay: '1ms', budgetRatio: 10 }, breaker: { volumeThreshold: 1000, resetTimeout: '7s' } },
       },
       routes: [
-        { prefix: '/users', service: 'users' },
-        { prefix: '/movies', service: 'movies' },
-        { prefix: '/echo', service: 'echo' },
-        { prefix: '/api/v1/things', service: 'echo', rewrite: '' },
-        { prefix: '/legacy', service: 'echo', rewrite: '/v2' },
-        { prefix: '/flaky', service: 'flaky' },
+        { prefix: '/users', service: 'users', access: 'public' },
+        { prefix: '/movies', service: 'movies', access: 'public' },
+        { prefix: '/echo', service: 'echo', access: 'public' },
+        { prefix: '/api/v1/things', service: 'echo', rewrite: '', access: 'public' },
+        { prefix: '/legacy', service: 'echo', rewrite: '/v2', access: 'public' },
+        { prefix: '/flaky', service: 'flaky', access: 'public' },
       ],
     },
   });
@@ -260,7 +260,7 @@ describe('path traversal', () => {
 
 describe('limits and failures', () => {
   it('refuses a body whose Content-Length is over the limit with 413, sending nothing on', async () => {
-    const small = await startStack({ config: { passthrough: { maxBodyBytes: 1000 }, services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo' }] } });
+    const small = await startStack({ config: { passthrough: { maxBodyBytes: 1000 }, services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo', access: 'public' }] } });
     try {
       const count = echo.received.length;
       const res = await fetch(`${small.gatewayUrl}/echo/big`, { method: 'POST', body: 'x'.repeat(2000) });
@@ -289,7 +289,7 @@ describe('limits and failures', () => {
     const dead = await startFaultUpstream();
     const url = dead.url;
     await dead.close();
-    const gone = await startStack({ config: { services: { gone: { urls: [url], retry: { retries: 0 } } }, routes: [{ prefix: '/gone', service: 'gone' }] } });
+    const gone = await startStack({ config: { services: { gone: { urls: [url], retry: { retries: 0 } } }, routes: [{ prefix: '/gone', service: 'gone', access: 'public' }] } });
     try {
       const res = await fetch(`${gone.gatewayUrl}/gone/x`);
       expect(res.status).toBe(502);
@@ -302,7 +302,7 @@ describe('limits and failures', () => {
   it('answers 503 with Retry-After while the service\'s breaker is open, sending nothing on', async () => {
     const down = await startFaultUpstream({ kind: 'status', status: 500 });
     const s = await startStack({
-      config: { services: { down: { urls: [down.url], retry: { retries: 0 }, breaker: { volumeThreshold: 2, resetTimeout: '30s' } } }, routes: [{ prefix: '/down', service: 'down' }] },
+      config: { services: { down: { urls: [down.url], retry: { retries: 0 }, breaker: { volumeThreshold: 2, resetTimeout: '30s' } } }, routes: [{ prefix: '/down', service: 'down', access: 'public' }] },
     });
     try {
       const breaker = s.gateway.upstream.service('down')!.instances[0]!.breaker;
@@ -362,11 +362,49 @@ describe('request heads', () => {
   });
 
   it('replaces the client\'s X-Request-Id when the gateway is configured not to trust it', async () => {
-    const s = await startStack({ config: { trustRequestId: false, services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo' }] } });
+    const s = await startStack({ config: { trustRequestId: false, services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo', access: 'public' }] } });
     try {
       const res = await fetch(`${s.gatewayUrl}/echo/id`, { headers: { 'x-request-id': 'client-chosen' } });
       expect(res.headers.get('x-request-id')).not.toBe('client-chosen');
       expect(echo.received.at(-1)!.headers['x-request-id']).toBe(res.headers.get('x-request-id'));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('slow clients', () => {
+  it('starts the service\'s timeout once a slow upload is in, so the upload is not cut', async () => {
+    const s = await startStack({ config: { services: { echo: { urls: [echo.url], timeout: '200ms' } }, routes: [{ prefix: '/echo', service: 'echo', access: 'public' }] } });
+    try {
+      const piece = Buffer.alloc(64 * 1024, 'slow-');
+      async function* chunks() {
+        // Six pieces 100 ms apart: the upload takes longer than the service's whole timeout.
+        for (let i = 0; i < 6; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          yield piece;
+        }
+      }
+      const res = await fetch(`${s.gatewayUrl}/echo/slow-upload`, { method: 'PUT', body: Readable.toWeb(Readable.from(chunks())) as ReadableStream, duplex: 'half' } as RequestInit);
+      expect(res.status).toBe(200);
+      expect((await res.json()).bytes).toBe(6 * piece.length);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers 408 with a JSON body to a client that does not send its whole request within requestTimeout', async () => {
+    const s = await startStack({ config: { requestTimeout: '300ms', services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo', access: 'public' }] } });
+    try {
+      const socket = connect(Number(new URL(s.gatewayUrl).port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write('PUT /echo/stalled HTTP/1.1\r\nHost: g\r\nContent-Length: 100\r\n\r\nonly-part-of-it');
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (answer += c));
+      await once(socket, 'close');
+      expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code).toBe('REQUEST_TIMEOUT');
     } finally {
       await s.close();
     }

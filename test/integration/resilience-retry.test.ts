@@ -7,6 +7,14 @@ import { codesOf, gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
 import { startUnacceptingListener } from '../harness/unaccepting-listener.ts';
+import { adminHeaders } from '../harness/test-tokens.ts';
+
+// These tests exercise mutations and protected fields: they call as an admin with every write scope.
+let admin: Record<string, string> = {};
+beforeAll(async () => {
+  admin = await adminHeaders();
+});
+const gqlAdmin: typeof gql = (url, query, options = {}) => gql(url, query, { ...options, headers: { ...admin, ...options.headers } });
 
 const realMovies = createMoviesService();
 let realMoviesUrl: string;
@@ -42,7 +50,7 @@ describe('retries', () => {
   it('retries a GET that got 503, and succeeds when the service recovers', async () => {
     movies.setMode({ kind: 'sequence', modes: [{ kind: 'status', status: 503 }, recover()] });
     let body: any;
-    const calls = await received(async () => ({ body } = await gql(stack.gatewayUrl, '{ movies(limit: 2) { id } }')));
+    const calls = await received(async () => ({ body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 2) { id } }')));
     expect(calls).toEqual(['GET /movies?limit=2&offset=0', 'GET /movies?limit=2&offset=0']);
     expect(body.errors).toBeUndefined();
     expect(body.data.movies).toHaveLength(2);
@@ -52,7 +60,7 @@ describe('retries', () => {
   it('gives up after the configured retries with the last error', async () => {
     movies.setMode({ kind: 'status', status: 503 });
     let body: any;
-    const calls = await received(async () => ({ body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id } }')));
+    const calls = await received(async () => ({ body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }')));
     expect(calls).toHaveLength(3);
     expect(codesOf(body)).toEqual(['UPSTREAM_ERROR']);
   });
@@ -60,7 +68,7 @@ describe('retries', () => {
   it('retries a reset connection', async () => {
     movies.setMode({ kind: 'sequence', modes: [{ kind: 'reset' }, recover()] });
     let body: any;
-    const calls = await received(async () => ({ body } = await gql(stack.gatewayUrl, '{ movie(id: "3") { id } }')));
+    const calls = await received(async () => ({ body } = await gqlAdmin(stack.gatewayUrl, '{ movie(id: "3") { id } }')));
     expect(calls).toEqual(['GET /movies?ids=3', 'GET /movies?ids=3']);
     expect(body.data.movie.id).toBe('3');
   });
@@ -68,27 +76,27 @@ describe('retries', () => {
   it('never sends a POST twice, whatever the failure', async () => {
     for (const mode of [{ kind: 'status', status: 503 }, { kind: 'reset' }, { kind: 'status', status: 502 }] as const) {
       movies.setMode(mode);
-      const calls = await received(() => gql(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Once", directorId: "1" }) { id } }'));
+      const calls = await received(() => gqlAdmin(stack.gatewayUrl, 'mutation { createMovie(input: { title: "Once", directorId: "1" }) { id } }'));
       expect(calls).toEqual(['POST /movies']);
     }
   });
 
   it('never sends a PATCH twice', async () => {
     movies.setMode({ kind: 'status', status: 503 });
-    const calls = await received(() => gql(stack.gatewayUrl, 'mutation { updateMovie(id: "1", input: { title: "x" }) { id } }'));
+    const calls = await received(() => gqlAdmin(stack.gatewayUrl, 'mutation { updateMovie(id: "1", input: { title: "x" }) { id } }'));
     expect(calls).toEqual(['PATCH /movies/1']);
   });
 
   it('retries a DELETE (idempotent by the default policy)', async () => {
     movies.setMode({ kind: 'sequence', modes: [{ kind: 'status', status: 503 }, { kind: 'status', status: 404, body: { error: { message: 'movie 999 not found' } } }] });
-    const calls = await received(() => gql(stack.gatewayUrl, 'mutation { deleteMovie(id: "999") { id } }'));
+    const calls = await received(() => gqlAdmin(stack.gatewayUrl, 'mutation { deleteMovie(id: "999") { id } }'));
     expect(calls).toEqual(['DELETE /movies/999', 'DELETE /movies/999']);
   });
 
   it('does not retry answers a retry cannot change (400, 404, 500)', async () => {
     for (const status of [400, 404, 500]) {
       movies.setMode({ kind: 'status', status, body: { error: { message: 'no' } } });
-      expect(await received(() => gql(stack.gatewayUrl, '{ movies(limit: 1) { id } }'))).toHaveLength(1);
+      expect(await received(() => gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }'))).toHaveLength(1);
     }
   });
 });
@@ -102,10 +110,10 @@ describe('the retry budget', () => {
       serviceConfig: { movies: { retry: { retries: 2, baseDelay: '1ms', maxDelay: '1ms', budgetRatio: 0, budgetMinPerSecond: 0.2 }, breaker: { volumeThreshold: 1000 } } },
     });
     try {
-      await gql(tight.gatewayUrl, '{ movies(limit: 1) { id } }');
+      await gqlAdmin(tight.gatewayUrl, '{ movies(limit: 1) { id } }');
       expect(movies2.requests).toHaveLength(3); // the first call spends the whole budget
-      await gql(tight.gatewayUrl, '{ movies(limit: 1) { id } }');
-      await gql(tight.gatewayUrl, '{ movies(limit: 1) { id } }');
+      await gqlAdmin(tight.gatewayUrl, '{ movies(limit: 1) { id } }');
+      await gqlAdmin(tight.gatewayUrl, '{ movies(limit: 1) { id } }');
       expect(movies2.requests).toHaveLength(5); // then no retries at all
     } finally {
       await tight.close();
@@ -120,7 +128,7 @@ describe('timeouts', () => {
     // The total and first-byte timeouts outlast the test's own limit: only the connect timeout can end this call.
     const quick = await startStack({ moviesUrl: listener.url, serviceConfig: { movies: { connectTimeout: '100ms', timeout: '120s', firstByteTimeout: '120s', retry: { retries: 0 } } } });
     try {
-      const { body } = await gql(quick.gatewayUrl, '{ user(id: "1") { id } movies(limit: 1) { id } }');
+      const { body } = await gqlAdmin(quick.gatewayUrl, '{ user(id: "1") { id } movies(limit: 1) { id } }');
       expect(body.data).toEqual({ user: { id: '1' }, movies: null });
       expect(body.errors?.[0]).toMatchObject({ message: 'movies service did not answer in time', extensions: { code: 'GATEWAY_TIMEOUT', service: 'movies' } });
     } finally {
@@ -133,7 +141,7 @@ describe('timeouts', () => {
     const hung = await startFaultUpstream({ kind: 'hang' });
     const quick = await startStack({ moviesUrl: hung.url, serviceConfig: { movies: { timeout: '250ms', firstByteTimeout: '100ms', retry: { baseDelay: '1ms', maxDelay: '1ms' } } } });
     try {
-      const { body } = await gql(quick.gatewayUrl, '{ user(id: "1") { id } movies(limit: 1) { id } }');
+      const { body } = await gqlAdmin(quick.gatewayUrl, '{ user(id: "1") { id } movies(limit: 1) { id } }');
       expect(body.data).toEqual({ user: { id: '1' }, movies: null });
       expect(body.errors?.[0]).toMatchObject({ message: 'movies service did not answer in time', extensions: { code: 'GATEWAY_TIMEOUT', service: 'movies' } });
       // First-byte timeouts (100 ms) end each attempt; the total (250 ms) leaves room for at most three.
@@ -147,7 +155,7 @@ describe('timeouts', () => {
 
   it('waits for a slow answer that arrives within the first-byte timeout', async () => {
     movies.setMode({ kind: 'delay', ms: 50, then: recover() });
-    const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
     expect(body.errors).toBeUndefined();
     expect(body.data.movies).toHaveLength(1);
   });
@@ -156,7 +164,7 @@ describe('timeouts', () => {
     const slow = await startFaultUpstream({ kind: 'delay', ms: 1_000, then: { kind: 'status', status: 200, body: [] } });
     const quick = await startStack({ moviesUrl: slow.url, serviceConfig: { movies: { firstByteTimeout: '100ms', timeout: '20s', retry: { retries: 1, baseDelay: '1ms', maxDelay: '1ms' } } } });
     try {
-      const { body } = await gql(quick.gatewayUrl, '{ movies(limit: 1) { id } }');
+      const { body } = await gqlAdmin(quick.gatewayUrl, '{ movies(limit: 1) { id } }');
       expect(codesOf(body)).toEqual(['GATEWAY_TIMEOUT']);
       expect(slow.requests).toHaveLength(2); // the first attempt and its retry, each cut at the first-byte timeout
     } finally {
@@ -169,7 +177,7 @@ describe('timeouts', () => {
     const hung = await startFaultUpstream({ kind: 'hang' });
     const quick = await startStack({ moviesUrl: hung.url, serviceConfig: { movies: { timeout: '200ms' } } });
     try {
-      const { body } = await gql(quick.gatewayUrl, 'mutation { createMovie(input: { title: "T", directorId: "1" }) { id } }');
+      const { body } = await gqlAdmin(quick.gatewayUrl, 'mutation { createMovie(input: { title: "T", directorId: "1" }) { id } }');
       expect(codesOf(body)).toEqual(['GATEWAY_TIMEOUT']);
       expect(hung.requests.map((r) => r.method)).toEqual(['POST']);
     } finally {

@@ -22,10 +22,12 @@ describe('createRouteTable', () => {
 });
 
 describe('accessOf', () => {
-  it('reads the method\'s own entry, then "*"', () => {
-    const r = route('/x', '/x', { GET: 'public', '*': 'protected' });
+  it('reads the method\'s own entry, then "*"; HEAD follows GET unless named', () => {
+    const r = route('/x', '/x', { GET: 'public', PUT: { scopes: [['x:write']] }, '*': 'authenticated' });
     expect(accessOf(r, 'GET')).toBe('public');
-    expect(accessOf(r, 'DELETE')).toBe('protected');
+    expect(accessOf(r, 'HEAD')).toBe('public');
+    expect(accessOf(r, 'PUT')).toEqual({ scopes: [['x:write']] });
+    expect(accessOf(r, 'DELETE')).toBe('authenticated');
   });
 });
 

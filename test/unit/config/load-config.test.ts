@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.ts';
 
+const PRODUCTION_AUTH = { jwks: { url: 'https://id.example/jwks.json' }, issuer: 'https://id.example', audience: 'gateway' };
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'gateway-config-'));
 
 describe('loadConfig', () => {
@@ -34,7 +35,7 @@ describe('loadConfig', () => {
 
   it('applies defaults < production preset < file < environment', () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'gateway.config.json'), JSON.stringify({ port: 3100, graphql: { graphiql: true } }));
+    writeFileSync(join(dir, 'gateway.config.json'), JSON.stringify({ port: 3100, graphql: { graphiql: true }, auth: PRODUCTION_AUTH }));
     const config = loadConfig({ cwd: dir, envFile: false, env: { NODE_ENV: 'production', PORT: '3200' } });
     expect(config.port).toBe(3200); // env over file
     expect(config.graphql.graphiql).toBe(true); // file over preset
@@ -59,5 +60,44 @@ describe('loadConfig', () => {
     const config = loadConfig({ envFile: false, env: {}, cwd: tmp() });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.services.users?.urls)).toBe(true);
+  });
+
+  it('reads requestTimeout as a duration, and refuses one so short it would mean none', () => {
+    const base = { envFile: false as const, env: {}, cwd: tmp() };
+    expect(loadConfig(base).requestTimeoutMs).toBe(120_000);
+    expect(loadConfig({ ...base, overrides: { requestTimeout: '5m' } }).requestTimeoutMs).toBe(300_000);
+    expect(() => loadConfig({ ...base, overrides: { requestTimeout: 0 } })).toThrow(/requestTimeout: expected at least 100ms/);
+  });
+
+  it('requires verification keys, an issuer and an audience in production, and turns the development key off', () => {
+    const base = { envFile: false as const, cwd: tmp() };
+    expect(() => loadConfig({ ...base, env: { NODE_ENV: 'production' } })).toThrow(/auth: NODE_ENV=production needs verification keys/);
+    expect(() => loadConfig({ ...base, env: { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example/jwks.json' } })).toThrow(/auth\/issuer: NODE_ENV=production needs/);
+    const config = loadConfig({ ...base, env: { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example/jwks.json', AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'gateway' } });
+    expect(config.auth).toMatchObject({ devKey: false, issuer: ['https://id.example'], audience: ['gateway'] });
+    expect(config.auth.jwks?.url).toBe('https://id.example/jwks.json');
+    expect(loadConfig({ ...base, env: {} }).auth.devKey).toBe(true);
+  });
+
+  it('refuses key configurations that would allow algorithm confusion', () => {
+    const base = { envFile: false as const, env: {}, cwd: tmp() };
+    const secret = 'x'.repeat(32);
+    expect(() => loadConfig({ ...base, overrides: { auth: { keys: [{ secret, algorithms: ['RS256'] }] } } })).toThrow(/RS256 needs a public key, not a secret/);
+    expect(() => loadConfig({ ...base, overrides: { auth: { keys: [{ jwk: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b' }, algorithms: ['HS256'] }] } } })).toThrow(/HS256 needs a secret/);
+    expect(() => loadConfig({ ...base, overrides: { auth: { keys: [{ secret, algorithms: ['none'] }] } } })).toThrow(/expected one of HS256/);
+    expect(() => loadConfig({ ...base, overrides: { auth: { keys: [{ secret: 'short', algorithms: ['HS256'] }] } } })).toThrow(/at least 32 bytes/);
+    expect(() => loadConfig({ ...base, overrides: { auth: { keys: [{ jwk: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }, algorithms: ['ES256'] }] } } })).toThrow(/public key only/);
+  });
+
+  it('reads route access rules: public reads and authenticated writes unless stated', () => {
+    const config = loadConfig({
+      envFile: false, env: {}, cwd: tmp(),
+      overrides: { routes: [{ prefix: '/a', service: 'users' }, { prefix: '/b', service: 'users', access: { GET: 'public', DELETE: { scopes: [['b:admin']] } } }, { prefix: '/c', service: 'users', access: 'protected' }] },
+    });
+    expect(config.routes.map((r) => r.access)).toEqual([
+      { GET: 'public', '*': 'authenticated' },
+      { GET: 'public', DELETE: { scopes: [['b:admin']] }, '*': 'authenticated' },
+      { '*': 'authenticated' },
+    ]);
   });
 });

@@ -1,0 +1,37 @@
+// Wraps a field's resolver with its access policy, checked before the resolver runs, so a refused
+// field makes no REST call and comes back null with UNAUTHENTICATED or FORBIDDEN while the rest of the
+// query resolves. The messages are built once, at schema build.
+import { defaultFieldResolver, type GraphQLFieldResolver } from 'graphql';
+import { describeScopes, holdsScopes } from '../auth/identity.ts';
+import { gatewayGraphQLError } from '../errors.ts';
+import type { AccessPolicy } from './directives/auth-directives.ts';
+import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
+
+type Resolver = GraphQLFieldResolver<unknown, ResolverContext, Record<string, unknown>>;
+
+function readPath(args: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = args;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+export function guardResolver(where: string, policy: AccessPolicy, inner: Resolver | undefined, adminScope: string): Resolver {
+  const resolve = inner ?? (defaultFieldResolver as Resolver);
+  const unauthenticated = `${where} needs an authenticated caller: send a bearer token`;
+  const forbidden = policy.scopes.map((sets) => `${where} needs the scope ${describeScopes(sets)}`);
+  const owner = policy.owner;
+  const notOwner = owner && `${where}: "${owner.join('.')}" must be the caller's own id (the token's sub), unless the caller holds the ${adminScope} scope`;
+  const guarded: Resolver = (source, args, context, info) => {
+    const identity = context.identity;
+    if (!identity) throw gatewayGraphQLError('UNAUTHENTICATED', unauthenticated);
+    for (let i = 0; i < policy.scopes.length; i++) {
+      if (!holdsScopes(identity, policy.scopes[i]!)) throw gatewayGraphQLError('FORBIDDEN', forbidden[i]!);
+    }
+    if (owner && String(readPath(args, owner)) !== identity.subject && !identity.scopes.has(adminScope)) {
+      throw gatewayGraphQLError('FORBIDDEN', notOwner as string);
+    }
+    return resolve(source, args, context, info);
+  };
+  GENERATED_RESOLVERS.add(guarded);
+  return guarded;
+}
