@@ -20,6 +20,8 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rsaPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
 const HS_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+const ed = generateKeyPairSync('ed25519');
+const edPem = ed.publicKey.export({ type: 'spki', format: 'pem' }) as string;
 const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 
 let echo: Awaited<ReturnType<typeof startEchoUpstream>>;
@@ -30,7 +32,7 @@ beforeAll(async () => {
   stack = await startStack({
     config: {
       // An HS256 key beside the RSA one, so HS256 is an accepted algorithm and only the key's own allowlist stops confusion.
-      auth: { ...TEST_AUTH, keys: [...TEST_AUTH.keys, { kid: 'rsa-key', algorithms: ['RS256'], publicKey: rsaPem }, { kid: 'hs-key', algorithms: ['HS256'], secret: HS_SECRET }], maxTokenBytes: 4096 },
+      auth: { ...TEST_AUTH, keys: [...TEST_AUTH.keys, { kid: 'rsa-key', algorithms: ['RS256'], publicKey: rsaPem }, { kid: 'hs-key', algorithms: ['HS256'], secret: HS_SECRET }, { kid: 'ed-key', algorithms: ['EdDSA'], publicKey: edPem }], maxTokenBytes: 4096 },
       services: {
         echo: { urls: [echo.url], schema: fixture('echo.graphql') },
         echotoken: { urls: [echo.url], schema: fixture('echo-token.graphql'), forwardToken: true },
@@ -85,12 +87,13 @@ const BAD_TOKENS: Record<string, { make: () => Promise<string>; says: RegExp }> 
 };
 
 describe('a valid token', () => {
-  it('verifies HS256 with a configured secret, and RS256 with a configured public key', async () => {
+  it('verifies HS256 with a configured secret, RS256 and EdDSA with configured public keys (PEM)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: '7', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now + 300 };
     const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: 'hs-key' }).sign(new TextEncoder().encode(HS_SECRET));
     const rs = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa-key' }).sign(rsa.privateKey);
-    for (const token of [hs, rs]) {
+    const eddsa = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: 'ed-key' }).sign(ed.privateKey);
+    for (const token of [hs, rs, eddsa]) {
       const { status, body } = await gql(stack.gatewayUrl, '{ user(id: "3") { email } }', { headers: { authorization: `Bearer ${token}` } });
       expect(status).toBe(200);
       expect(body.data.user.email).toMatch(/@/);
