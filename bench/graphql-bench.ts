@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGateway } from './lib/build.ts';
+import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
 import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
@@ -56,7 +56,7 @@ async function measureBreakerOpen(usersUrl: string, work: string): Promise<WrkRe
       movies: { urls: [`http://127.0.0.1:${port + 3}`], schema: join(ROOT, 'schema/movies.graphql'), retry: { retries: 0 }, breaker: { resetTimeout: '10m' } },
     },
   }));
-  const broken = await start('gateway (movies breaker open)', node, [...buildGateway(ROOT), '--config', configFile], `http://127.0.0.1:${port + 13}`, { NODE_ENV: 'production', PORT: String(port + 13) }, '/healthz');
+  const broken = await start('gateway (movies breaker open)', node, [...buildGateway(ROOT), '--config', configFile], `http://127.0.0.1:${port + 13}`, { ...PRODUCTION_ENV, PORT: String(port + 13) }, '/healthz');
   const moviesBody = JSON.stringify({ query: '{ movies(limit: 1) { id } }' });
   const breakerState = async (): Promise<string> =>
     ((await (await fetch(`${broken.url}/healthz`)).json()) as { services: { movies: Array<{ breaker: string }> } }).services.movies[0]!.breaker;
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     await start('users', node, [join(PEERS, 'services/server.mjs'), 'users', String(port + 1)], usersUrl, {}, '/healthz');
     await start('movies', node, [join(PEERS, 'services/server.mjs'), 'movies', String(port + 2)], moviesUrl, {}, '/healthz');
   }
-  const upstreamEnv = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, NODE_ENV: 'production' };
+  const upstreamEnv = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, ...PRODUCTION_ENV };
 
   // The baseline runs from a copy beside this project, so that it finds its packages in our node_modules.
   cpSync(join(PEERS, 'baseline-graphql'), join(work, 'baseline-graphql'), { recursive: true });

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGateway } from './lib/build.ts';
+import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
 import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const moviesUrl = `http://127.0.0.1:${port + 2}`;
   await start('users', node, [join(PEERS, 'services/server.mjs'), 'users', String(port + 1)], usersUrl, {}, '/healthz');
   await start('movies', node, [join(PEERS, 'services/server.mjs'), 'movies', String(port + 2)], moviesUrl, {}, '/healthz');
-  const env = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, NODE_ENV: 'production' };
+  const env = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, ...PRODUCTION_ENV };
   const gateway = (name: string, args: string[], p: number, extra: Record<string, string> = {}) =>
     start(name, node, args, `http://127.0.0.1:${p}`, { ...env, PORT: String(p), ...extra }, '/users/1');
 

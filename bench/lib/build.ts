@@ -1,6 +1,7 @@
 // The benchmarks measure the production build (dist/) as a deployment runs it: compiled once here, and
 // started with the Node flags of `npm run gateway:prod`, read from package.json so the two cannot drift.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,3 +13,11 @@ export function buildGateway(root: string): string[] {
   const flags = script.split(/\s+/).filter((word) => word.startsWith('--'));
   return [...flags, join(root, 'dist/src/main.js')];
 }
+
+/** The production preset requires verification keys, an issuer and an audience: a throwaway set. */
+export const PRODUCTION_ENV: Readonly<Record<string, string>> = Object.freeze({
+  NODE_ENV: 'production',
+  AUTH_HS256_SECRET: randomBytes(32).toString('hex'),
+  AUTH_ISSUER: 'bench',
+  AUTH_AUDIENCE: 'bench',
+});

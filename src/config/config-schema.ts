@@ -65,8 +65,12 @@ export interface ServiceConfig {
   forwardToken: boolean;
 }
 
-/** Who may use a route's method: anyone, any authenticated caller, or callers holding one of the scope sets (OR of ANDs). */
-export type RouteAccess = 'public' | 'authenticated' | { scopes: string[][] };
+/**
+ * Who may use a route's method: anyone, any authenticated caller, or a rule: callers holding one of the
+ * scope sets (OR of ANDs), and/or only on their own record, where `owner` is a path pattern on the
+ * gateway's path ("/users/{id}") whose placeholder must equal the token's sub (unless auth.adminScope).
+ */
+export type RouteAccess = 'public' | 'authenticated' | { scopes?: string[][]; owner?: string };
 
 /** The JWS algorithms a key may be given; `none` is not among them. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;

@@ -116,7 +116,7 @@ const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'tru
 
 /** The seed gateway's routes: /users/* and /movies/* to their services, paths unchanged. */
 const DEFAULT_ROUTES: readonly RouteConfig[] = [
-  { prefix: '/users', service: 'users', rewrite: '/users', access: { GET: 'public', '*': { scopes: [['users:write']] } } },
+  { prefix: '/users', service: 'users', rewrite: '/users', access: { GET: 'public', '*': { scopes: [['users:write']], owner: '/users/{id}' } } },
   { prefix: '/movies', service: 'movies', rewrite: '/movies', access: { GET: 'public', '*': { scopes: [['movies:write']] } } },
 ];
 /** Paths the gateway answers itself; no route may take them. */

@@ -111,15 +111,30 @@ export function checkAuth(auth: AuthConfig, production: boolean): void {
   if (auth.audience.length === 0) fail('auth/audience', 'NODE_ENV=production needs the accepted token audience(s)');
 }
 
-/** One method's access rule on a route: "public", "authenticated" ("protected" is the same), or { "scopes": [["a", "b"], ["c"]] }. */
+const OWNER_PATTERN = /^(\/([A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))+$/;
+
+/**
+ * One method's access rule on a route: "public", "authenticated" ("protected" is the same), or
+ * { "scopes": [["a", "b"], ["c"]], "owner": "/users/{id}" } (either part may be left out).
+ */
 export function parseRouteAccess(raw: unknown, where: string): RouteAccess {
   if (raw === 'public' || raw === 'authenticated') return raw;
   if (raw === 'protected') return 'authenticated';
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const o = parseObject(raw, where, ['scopes']);
-    return { scopes: parseScopeSets(o.scopes, `${where}/scopes`) };
+    const o = parseObject(raw, where, ['scopes', 'owner']);
+    if (o.scopes === undefined && o.owner === undefined) fail(where, 'give "scopes", "owner" or both');
+    const rule: { scopes?: string[][]; owner?: string } = {};
+    if (o.scopes !== undefined) rule.scopes = parseScopeSets(o.scopes, `${where}/scopes`);
+    if (o.owner !== undefined) {
+      const owner = parseString(o.owner, `${where}/owner`);
+      if (!OWNER_PATTERN.test(owner) || (owner.match(/\{/g) ?? []).length !== 1) {
+        fail(`${where}/owner`, `expected a path pattern with one placeholder for the owner's id, such as "/users/{id}", got ${JSON.stringify(owner)}`);
+      }
+      rule.owner = owner;
+    }
+    return rule;
   }
-  return fail(where, `expected "public", "authenticated" or { "scopes": [["movies:write"]] }, got ${JSON.stringify(raw)}`);
+  return fail(where, `expected "public", "authenticated" or { "scopes": [["movies:write"]], "owner": "/users/{id}" }, got ${JSON.stringify(raw)}`);
 }
 
 /** Scope sets, OR of ANDs: [["a", "b"], ["c"]] is (a and b) or c. */

@@ -74,7 +74,7 @@ export function createPassthrough({ config, upstream, authenticate, logger }: Pa
     const close = length !== undefined || chunked ? { connection: 'close' } : undefined;
     authenticate(authorization, search).then(
       (identity) => {
-        const refusal = checkRouteAccess(access, identity, `${method} ${route.prefix}`);
+        const refusal = checkRouteAccess(access, identity, `${method} ${route.prefix}`, path, config.auth.adminScope);
         if (refusal) refuse(res, refusal.code, refusal.message, requestId, { 'www-authenticate': refusal.challenge, ...close });
         else forward(identity);
       },

@@ -99,7 +99,7 @@ describe('config files and environment', () => {
 
   it('an access rule that is none of public, authenticated or a scope list', () => {
     const file = writeConfig({ services: { users: service }, routes: [{ prefix: '/u', service: 'users', access: { GET: 'open' } }] });
-    expect(startupError({ file })).toBe(`${file}#/routes/0/access/GET: expected "public", "authenticated" or { "scopes": [["movies:write"]] }, got "open"`);
+    expect(startupError({ file })).toBe(`${file}#/routes/0/access/GET: expected "public", "authenticated" or { "scopes": [["movies:write"]], "owner": "/users/{id}" }, got "open"`);
   });
 
   it('an SDL file that cannot be read', () => {
