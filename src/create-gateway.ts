@@ -1,5 +1,6 @@
-// Wires the gateway together: config → upstream client → stitched schema → token verifier → Yoga and
-// the REST passthrough (both authenticate with the same verifier) → HTTP server.
+// Wires the gateway together: config → rate limiter → stitched schema → upstream client → token
+// verifier → Yoga and the REST passthrough (both authenticate and limit with the same verifier and
+// limiter) → HTTP server.
 // Returns handles to listen and to close everything it opened.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,8 @@ import { createGatewayYoga } from './graphql/create-yoga.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPassthrough } from './passthrough/proxy.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
+import { RateLimiter } from './rate-limit/rate-limiter.ts';
+import { createClientAddress } from './server/client-address.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 
@@ -46,12 +49,14 @@ export interface CreateGatewayOptions {
 /** Builds the gateway; throws ConfigError (naming file and line) when an SDL file is wrong. */
 export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Gateway {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const { schema, owners } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope });
+  const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger) : undefined;
+  const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
+  const { schema, owners } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter });
   const upstream = new UpstreamClient(config.services, logger);
   const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
-  const yoga = createGatewayYoga({ schema, authenticate, owners, upstream, config, logger });
-  const passthrough = createPassthrough({ config, upstream, authenticate, logger });
-  const server = createHttpServer({ config, yoga, passthrough, upstream, logger });
+  const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, upstream, config, logger });
+  const passthrough = createPassthrough({ config, upstream, authenticate, limiter, clientAddress, logger });
+  const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger });
 
   return {
     server,
@@ -74,6 +79,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       await upstream.close();
+      await limiter?.close();
     },
   };
 }

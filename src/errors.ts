@@ -11,6 +11,7 @@ export type GatewayErrorCode =
   | 'BAD_REQUEST' // the request to the gateway itself is malformed
   | 'UNAUTHENTICATED' // no valid token where one is needed, or a token that fails verification
   | 'FORBIDDEN' // a valid token without the scopes (or ownership) the field or route needs
+  | 'RATE_LIMITED' // over a rate limit: retry after extensions.retryAfter seconds (Retry-After on HTTP)
   | 'UNSUPPORTED_MEDIA_TYPE' // a POST body that is not JSON
   | 'PAYLOAD_TOO_LARGE' // a request body over the configured limit
   | 'HEADERS_TOO_LARGE' // a request head over the configured limit
@@ -29,6 +30,7 @@ export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.fr
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,

@@ -14,10 +14,15 @@ export function buildGateway(root: string): string[] {
   return [...flags, join(root, 'dist/src/main.js')];
 }
 
-/** The production preset requires verification keys, an issuer and an audience: a throwaway set. */
+/**
+ * The production preset requires verification keys, an issuer and an audience: a throwaway set. Rate
+ * limits are off here: these benchmarks send thousands of requests a second from one address, which a
+ * per-client limit rightly refuses; bench/rate-limit-bench.ts measures what the limits cost.
+ */
 export const PRODUCTION_ENV: Readonly<Record<string, string>> = Object.freeze({
   NODE_ENV: 'production',
   AUTH_HS256_SECRET: randomBytes(32).toString('hex'),
   AUTH_ISSUER: 'bench',
   AUTH_AUDIENCE: 'bench',
+  RATE_LIMIT_ENABLED: 'false',
 });

@@ -23,6 +23,18 @@ if body and #body > 0 then
   wrk.body = body
   wrk.headers["Content-Type"] = "application/json"
 end
+-- BENCH_CLIENTS=N: each request comes "from" one of N addresses (X-Forwarded-For, for a gateway that
+-- trusts loopback as its proxy), so per-client rate limits see many ordinary clients, not one flood.
+local pool = tonumber(os.getenv("BENCH_CLIENTS") or "0")
+local n = 0
+if pool > 0 then
+  request = function()
+    n = n + 1
+    local i = n % pool
+    wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(i / 65536) % 256, math.floor(i / 256) % 256, i % 256)
+    return wrk.format()
+  end
+end
 done = function(s, latency)
   local e = s.errors
   io.write(string.format('BENCH {"requests":%d,"us":%d,"p50":%d,"p99":%d,"errors":%d}\\n',
@@ -46,6 +58,8 @@ export interface WrkOptions {
   threads?: number;
   method?: string;
   body?: string;
+  /** Spread requests over this many client addresses (X-Forwarded-For). */
+  clients?: number;
 }
 
 export function runWrk(o: WrkOptions): Promise<WrkResult> {
@@ -56,7 +70,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
   const threads = Math.min(o.threads ?? 2, o.connections);
   const args = [`-t${threads}`, `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', scriptFile, o.url];
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '' } });
+    const child = spawn('wrk', args, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '', BENCH_CLIENTS: String(o.clients ?? 0) } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));

@@ -111,14 +111,45 @@ export interface AuthConfig {
 }
 
 /** A REST passthrough route: requests under `prefix` go to `service`, streamed both ways. */
+/** A budget: at most `max` calls per `windowMs`, sliding. */
+export interface LimitConfig {
+  max: number;
+  windowMs: number;
+}
+
+/** Budgets for verified callers (by token subject) and anonymous ones (by client IP). */
+export interface IdentityBudgets {
+  authenticated: LimitConfig;
+  anonymous: LimitConfig;
+}
+
+export interface RateLimitConfig {
+  /** @default true */
+  enabled: boolean;
+  /** Per GraphQL operation per identity; over it, the request gets 429. */
+  operation: IdentityBudgets;
+  /** Per passthrough route per identity, unless the route sets its own. */
+  routes: IdentityBudgets;
+  /** Redis shared by gateway instances (one limit across them); in-memory per instance without it. */
+  redisUrl: string | undefined;
+  /** With Redis down: keep serving with per-instance limits ("local", logged), or refuse with 503 ("reject"). @default "local" */
+  onStoreDown: 'local' | 'reject';
+  /** Peers whose X-Forwarded-For is believed (IPs or CIDR ranges); the client IP is the first untrusted hop from the right. */
+  trustedProxies: string[];
+  /** Logs (identity × limit) the in-memory store keeps, least recently used dropped first; each holds up to `max` timestamps. @default 10000 */
+  maxEntries: number;
+}
+
 export interface RouteConfig {
   /** Path prefix on the gateway; matches the prefix itself and everything below it ("/users", "/users/7"). */
   prefix: string;
   service: string;
   /** What replaces the prefix in the service's path. @default the prefix itself ("" strips it) */
   rewrite: string;
-  /** Public or protected per method, "*" for the rest; the auth and rate-limit policies read it. @default { "*": "public" } */
+  /** Who may use each method, "*" for the rest. @default { GET: "public", "*": "authenticated" } */
   access: Record<string, RouteAccess>;
+  /** This route's budgets per identity, or false for none. @default rateLimit.routes */
+  rateLimit?: IdentityBudgets | false;
 }
 
 export interface GatewayConfig {
@@ -147,6 +178,7 @@ export interface GatewayConfig {
   services: Record<string, ServiceConfig>;
   routes: RouteConfig[];
   auth: AuthConfig;
+  rateLimit: RateLimitConfig;
   passthrough: {
     /** Largest request body a passthrough route accepts, in bytes (streamed, never held whole). @default 100 MiB */
     maxBodyBytes: number;
@@ -220,6 +252,17 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   },
 });
 
+/** Defaults of the rate limits: generous enough for a busy frontend, low enough to blunt a script. */
+export const RATE_LIMIT_DEFAULTS = Object.freeze({
+  enabled: true,
+  operation: { authenticated: { max: 1200, windowMs: 60_000 }, anonymous: { max: 300, windowMs: 60_000 } }, // per minute
+  routes: { authenticated: { max: 1200, windowMs: 60_000 }, anonymous: { max: 300, windowMs: 60_000 } },
+  redisUrl: undefined as string | undefined,
+  onStoreDown: 'local' as 'local' | 'reject',
+  trustedProxies: [] as string[],
+  maxEntries: 10_000,
+});
+
 /** Defaults of a JWKS entry, in ms. */
 export const JWKS_DEFAULTS = Object.freeze({
   cacheMaxAgeMs: 600_000, // 10 min
@@ -270,15 +313,22 @@ export function parseString(value: unknown, where: string): string {
   return value.trim();
 }
 
-export function parseHttpUrl(value: unknown, where: string): string {
+/** A URL of one of `protocols`; `kind` and `example` word the errors ("an http(s)", "http://localhost:3001"). */
+export function parseUrlOf(value: unknown, where: string, protocols: readonly string[], kind: string, example: string): URL {
   const text = parseString(value, where);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return fail(where, `expected an http(s) URL such as "http://localhost:3001", got ${JSON.stringify(text)}`);
+    return fail(where, `expected ${kind} URL such as ${example}, got ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(where, `expected an http(s) URL, got ${JSON.stringify(text)}`);
+  if (!protocols.includes(url.protocol)) return fail(where, `expected ${kind} URL, got ${JSON.stringify(text)}`);
+  return url;
+}
+
+export function parseHttpUrl(value: unknown, where: string): string {
+  const url = parseUrlOf(value, where, ['http:', 'https:'], 'an http(s)', '"http://localhost:3001"');
+  const text = parseString(value, where);
   if (url.search || url.hash || url.username || url.password) {
     return fail(where, `a service URL has no query, fragment or credentials, got ${JSON.stringify(text)}`);
   }

@@ -28,6 +28,9 @@ export const ENV_VARIABLES = Object.freeze({
   AUTH_ISSUER: 'auth.issuer (comma-separated)',
   AUTH_AUDIENCE: 'auth.audience (comma-separated)',
   AUTH_HS256_SECRET: 'adds an HS256 key to auth.keys (at least 32 bytes)',
+  REDIS_URL: 'rateLimit.redisUrl (limits shared by every gateway instance using it)',
+  RATE_LIMIT_ENABLED: 'rateLimit.enabled',
+  TRUSTED_PROXIES: 'rateLimit.trustedProxies (comma-separated IPs or CIDR ranges)',
 });
 
 /** Reads the process environment and, beneath it, a `.env` file if there is one. */

@@ -22,6 +22,10 @@ import {
   serviceDefaults,
   UPSTREAM_METHODS,
   type GatewayConfig,
+  type IdentityBudgets,
+  type LimitConfig,
+  RATE_LIMIT_DEFAULTS,
+  type RateLimitConfig,
   type RouteAccess,
   type RouteConfig,
   type UpstreamMethod,
@@ -30,6 +34,16 @@ import {
 } from './config-schema.ts';
 import { readEnv, type EnvSource } from './env.ts';
 import { applyAuthLayer, checkAuth, parseRouteAccess } from './parse-auth.ts';
+import { applyRateLimitLayer, parseBudgets, parseProxy, parseRedisUrl } from './parse-rate-limit.ts';
+
+/** A route's budgets before the defaults are known: 0 marks what the route left out. */
+const UNSET_BUDGETS: IdentityBudgets = { authenticated: { max: 0, windowMs: 0 }, anonymous: { max: 0, windowMs: 0 } };
+
+function resolveRouteBudgets(own: IdentityBudgets | false | undefined, defaults: IdentityBudgets): IdentityBudgets | false {
+  if (own === false) return false;
+  const pick = (o: LimitConfig | undefined, d: LimitConfig): LimitConfig => ({ max: o?.max || d.max, windowMs: o?.windowMs || d.windowMs });
+  return { authenticated: pick(own?.authenticated, defaults.authenticated), anonymous: pick(own?.anonymous, defaults.anonymous) };
+}
 
 /** The project's folder (the nearest one up with a package.json): the same from src/ and from dist/src/. */
 const PACKAGE_ROOT = ((): string => {
@@ -66,6 +80,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
 
   const config: GatewayConfig = {
     ...structuredClone(GATEWAY_DEFAULTS),
+    rateLimit: structuredClone(RATE_LIMIT_DEFAULTS) as RateLimitConfig,
     services: defaultServices(),
     routes: structuredClone(DEFAULT_ROUTES) as RouteConfig[],
   };
@@ -83,6 +98,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   }
   if (options.overrides) applyLayer(config, options.overrides, (p) => `config overrides#${p}`, cwd);
   applyEnv(config, env);
+  for (const route of config.routes) route.rateLimit = resolveRouteBudgets(route.rateLimit, config.rateLimit.routes);
   checkAuth(config.auth, env.get('NODE_ENV')?.value === 'production');
 
   if (!Object.values(config.services).some((s) => s.schema !== undefined)) {
@@ -112,7 +128,7 @@ function readJsonFile(path: string): unknown {
   }
 }
 
-const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'maxHeaderBytes', 'requestTimeout', 'services', 'routes', 'passthrough', 'auth'] as const;
+const TOP_KEYS = ['$schema', 'host', 'port', 'logLevel', 'graphql', 'cors', 'trustRequestId', 'maxHeaderBytes', 'requestTimeout', 'services', 'routes', 'passthrough', 'auth', 'rateLimit'] as const;
 
 /** The seed gateway's routes: /users/* and /movies/* to their services, paths unchanged. */
 const DEFAULT_ROUTES: readonly RouteConfig[] = [
@@ -126,7 +142,7 @@ const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
 function parseRoutes(raw: unknown, at: (path: string) => string): RouteConfig[] {
   const routes = parseArray(raw, at('')).map((entry, i): RouteConfig => {
     const where = (p: string): string => at(`/${i}${p}`);
-    const r = parseObject(entry, where(''), ['prefix', 'service', 'rewrite', 'access']);
+    const r = parseObject(entry, where(''), ['prefix', 'service', 'rewrite', 'access', 'rateLimit']);
     const prefix = parseString(r.prefix, where('/prefix'));
     if (!PREFIX.test(prefix) || prefix.split('/').some((seg) => seg === '.' || seg === '..')) {
       fail(where('/prefix'), `expected a path such as "/users", with no trailing slash, dot segments or percent-encoding, got ${JSON.stringify(prefix)}`);
@@ -145,7 +161,11 @@ function parseRoutes(raw: unknown, at: (path: string) => string): RouteConfig[] 
         access[method] = parseRouteAccess(value, where(`/access/${method}`));
       }
     }
-    return { prefix, service: parseString(r.service, where('/service')), rewrite: rewrite as string, access };
+    const route: RouteConfig = { prefix, service: parseString(r.service, where('/service')), rewrite: rewrite as string, access };
+    // Budgets are filled in from rateLimit.routes once every layer is applied; false turns them off.
+    if (r.rateLimit === false) route.rateLimit = false;
+    else if (r.rateLimit !== undefined) route.rateLimit = parseBudgets(r.rateLimit, where('/rateLimit'), UNSET_BUDGETS);
+    return route;
   });
   const seen = new Set<string>();
   routes.forEach((r, i) => {
@@ -234,6 +254,7 @@ function applyLayer(config: GatewayConfig, raw: unknown, where: (path: string) =
     if (config.requestTimeoutMs < 100) fail(where('/requestTimeout'), 'expected at least 100ms');
   }
   if (top.auth !== undefined) applyAuthLayer(config.auth, top.auth, (p) => where(`/auth${p}`), baseDir);
+  if (top.rateLimit !== undefined) applyRateLimitLayer(config.rateLimit, top.rateLimit, (p) => where(`/rateLimit${p}`));
   if (top.routes !== undefined) config.routes = parseRoutes(top.routes, (p) => where(`/routes${p}`));
   if (top.passthrough !== undefined) {
     const pt = parseObject(top.passthrough, where('/passthrough'), ['maxBodyBytes', 'ownedHeaders']);
@@ -300,6 +321,12 @@ function applyEnv(config: GatewayConfig, env: EnvSource): void {
   if ((v = get('AUTH_HS256_SECRET'))) {
     if (Buffer.byteLength(v.value) < 32) fail(v.where, 'an HMAC secret must be at least 32 bytes');
     config.auth.keys = [...config.auth.keys, { kid: undefined, algorithms: ['HS256'], secret: v.value }];
+  }
+  if ((v = get('REDIS_URL'))) config.rateLimit.redisUrl = parseRedisUrl(v.value, v.where);
+  if ((v = get('RATE_LIMIT_ENABLED'))) config.rateLimit.enabled = parseBoolean(v.value, v.where);
+  if ((v = get('TRUSTED_PROXIES'))) {
+    const where = v.where;
+    config.rateLimit.trustedProxies = csv(v.value).map((p) => parseProxy(p, where));
   }
   if ((v = get('USER_SERVICE_URL'))) setUrls('users', v);
   if ((v = get('MOVIE_SERVICE_URL'))) setUrls('movies', v);

@@ -1,9 +1,10 @@
 // The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the body-size
-// and JSON-only guards first (from the headers, before any body is read), authentication, then
-// graphql-jit execution and the dev-mode upstream trace around it.
+// and JSON-only guards first (from the headers, before any body is read), authentication, the
+// per-operation rate limit, then graphql-jit execution and the dev-mode upstream trace around it.
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.ts';
 import { identityHeaders } from '../auth/identity-headers.ts';
 import type { Identity } from '../auth/identity.ts';
@@ -11,12 +12,14 @@ import type { GatewayConfig } from '../config/config-schema.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
 import { RestScope } from '../loaders/rest-scope.ts';
 import type { Logger } from '../logger.ts';
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { ResolverContext } from '../schema/resolver-context.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { renderLocalGraphiQL } from './graphiql.ts';
 import { createMaskError } from './mask-error.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
 import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
 
@@ -31,13 +34,15 @@ export type GatewayYoga = YogaServerInstance<ServerContext, ResolverContext>;
 export interface CreateYogaOptions {
   schema: GraphQLSchema;
   authenticate: Authenticate;
+  limiter: RateLimiter | undefined;
+  clientAddress: (req: IncomingMessage) => string;
   owners: ReadonlyMap<string, EntityOwner>;
   upstream: UpstreamClient;
   config: GatewayConfig;
   logger: Logger;
 }
 
-export function createGatewayYoga({ schema, authenticate, owners, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
+export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
   const trace = config.graphql.devExtensions;
   const origins = config.cors.origins;
   return createYoga<ServerContext, ResolverContext>({
@@ -64,6 +69,7 @@ export function createGatewayYoga({ schema, authenticate, owners, upstream, conf
       useBodyLimit({ maxBytes: config.graphql.maxBodyBytes }),
       useJsonPostOnly(),
       useAuthentication(authenticate),
+      ...(limiter ? [useRateLimit(limiter, config.rateLimit.operation, clientAddress)] : []),
       useGraphQlJit(),
       ...(trace ? [useUpstreamTrace()] : []),
     ],

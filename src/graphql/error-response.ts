@@ -3,7 +3,7 @@
 import type { FetchAPI } from 'graphql-yoga';
 import { HTTP_STATUS, type GatewayErrorCode } from '../errors.ts';
 
-export function errorResponse(fetchAPI: FetchAPI, code: GatewayErrorCode, message: string, headers?: Record<string, string>): Response {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+export function errorResponse(fetchAPI: FetchAPI, code: GatewayErrorCode, message: string, headers?: Record<string, string>, extensions?: Record<string, unknown>): Response {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
   return new fetchAPI.Response(body, { status: HTTP_STATUS[code], headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 }

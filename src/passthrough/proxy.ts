@@ -14,6 +14,8 @@ import { checkRouteAccess } from '../auth/route-access.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { GatewayErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { limitHeaders, refusalMessage } from '../rate-limit/limit-headers.ts';
+import { limitKey, type RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { sendJsonError } from '../server/send-json.ts';
 import { failureCode, UpstreamFailure } from '../upstream/errors.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
@@ -26,13 +28,16 @@ export interface PassthroughOptions {
   config: GatewayConfig;
   upstream: UpstreamClient;
   authenticate: Authenticate;
+  /** Rate limits per identity and route; none when rate limiting is off. */
+  limiter: RateLimiter | undefined;
+  clientAddress: (req: IncomingMessage) => string;
   logger: Logger;
 }
 
 /** Handles the request if a route matches its path; returns false when none does. */
 export type Passthrough = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string, search: string) => boolean;
 
-export function createPassthrough({ config, upstream, authenticate, logger }: PassthroughOptions): Passthrough {
+export function createPassthrough({ config, upstream, authenticate, limiter, clientAddress, logger }: PassthroughOptions): Passthrough {
   const table = createRouteTable(config.routes);
   const owned = ownedHeaders(config.auth, config.passthrough.ownedHeaders);
   const max = config.passthrough.maxBodyBytes;
@@ -65,18 +70,18 @@ export function createPassthrough({ config, upstream, authenticate, logger }: Pa
     const method = req.method ?? 'GET';
     const access = accessOf(route, method);
     const authorization = req.headers.authorization;
-    // Public routes without credentials (the common case) go straight on; anything else is verified first.
-    if (authorization === undefined && access === 'public' && search === '') {
-      forward(undefined);
-      return true;
-    }
     // A refused request's body is never read: its connection closes after the answer.
     const close = length !== undefined || chunked ? { connection: 'close' } : undefined;
+    // Public routes without credentials (the common case) skip verification; anything else is verified first.
+    if (authorization === undefined && access === 'public' && search === '') {
+      admit(undefined);
+      return true;
+    }
     authenticate(authorization, search).then(
       (identity) => {
         const refusal = checkRouteAccess(access, identity, `${method} ${route.prefix}`, path, config.auth.adminScope);
         if (refusal) refuse(res, refusal.code, refusal.message, requestId, { 'www-authenticate': refusal.challenge, ...close });
-        else forward(identity);
+        else admit(identity);
       },
       (err: unknown) => {
         if (!(err instanceof AuthError)) {
@@ -87,6 +92,28 @@ export function createPassthrough({ config, upstream, authenticate, logger }: Pa
       },
     );
     return true;
+
+    /** The route's rate limit for this caller; every answer of a limited route carries the RateLimit-* headers. */
+    function admit(identity: Identity | undefined): void {
+      const budgets = route.rateLimit;
+      if (!limiter || !budgets) return forward(identity);
+      const budget = identity ? budgets.authenticated : budgets.anonymous;
+      limiter.check(limitKey(identity?.subject, clientAddress(req)), `route:${route.prefix}`, budget).then(
+        (decision) => {
+          const headers = limitHeaders(decision);
+          if (!decision.allowed) {
+            const code = decision.storeDown ? 'SERVICE_UNAVAILABLE' : 'RATE_LIMITED';
+            return refuse(res, code, refusalMessage(decision, route.prefix), requestId, { ...headers, ...close });
+          }
+          for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+          forward(identity);
+        },
+        (err: unknown) => {
+          logger.error('unexpected error in the rate limiter', { requestId, error: (err as Error)?.stack ?? String(err) });
+          refuse(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId, close);
+        },
+      );
+    }
 
     function forward(identity: Identity | undefined): void {
       if (res.destroyed) return; // the client left while its token was checked

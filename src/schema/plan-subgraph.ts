@@ -26,6 +26,9 @@ import {
   type RestMethod,
 } from './directives/rest-directives.ts';
 import { AUTH_DIRECTIVE_NAMES, readPolicy, type AccessPolicy } from './directives/auth-directives.ts';
+import { RATE_LIMIT_DIRECTIVE_NAMES, readRateLimit } from './directives/rate-limit-directive.ts';
+import { parseDuration } from '../config/config-schema.ts';
+import { ConfigError } from '../errors.ts';
 import type { LoadedSubgraph } from './load-subgraphs.ts';
 import { sdlError } from './sdl-error.ts';
 import {
@@ -108,6 +111,8 @@ export interface SubgraphPlan {
   internal: string[];
   /** Access policies declared on types (by name) and fields ("Type.field"). */
   policies: { types: Map<string, AccessPolicy>; fields: Map<string, AccessPolicy> };
+  /** @rateLimit budgets by "Type.field", with the declaration for start-up errors. */
+  rateLimits: Map<string, { max: number; windowMs: number; node: ConstDirectiveNode }>;
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
@@ -136,6 +141,7 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     entities: [],
     internal: [],
     policies: { types: new Map(), fields: new Map() },
+    rateLimits: new Map(),
   };
   if (schema.getSubscriptionType()) throw sdlError(schema.getSubscriptionType()?.astNode, 'subscriptions are not supported on REST-wrapped subgraphs');
 
@@ -168,6 +174,20 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
         if (internal) throw sdlError(policy.node, `${where} is @internal: it is never public, so it needs no access rule`);
         checkPolicy(policy, field);
         plan.policies.fields.set(where, policy);
+      }
+      const limit = readRateLimit(directives);
+      if (limit) {
+        if (internal) throw sdlError(limit.node, `${where} is @internal: it is never public, so it needs no rate limit`);
+        if (limit.max < 1) throw sdlError(limit.node, '@rateLimit: max is at least 1');
+        let windowMs: number;
+        try {
+          windowMs = parseDuration(limit.window, '@rateLimit(window)');
+        } catch (err) {
+          if (err instanceof ConfigError) throw sdlError(limit.node, err.message);
+          throw err;
+        }
+        if (windowMs < 1) throw sdlError(limit.node, '@rateLimit: a window is at least 1ms');
+        plan.rateLimits.set(where, { max: limit.max, windowMs, node: limit.node });
       }
       if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
@@ -335,6 +355,6 @@ function planRef(
 /** The file's definitions with REST directive usages removed, for the public schema. */
 function stripRestDirectives(document: DocumentNode): DocumentNode {
   return visit(document, {
-    [Kind.DIRECTIVE]: (node) => (REST_DIRECTIVE_NAMES.has(node.name.value) || AUTH_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
+    [Kind.DIRECTIVE]: (node) => (REST_DIRECTIVE_NAMES.has(node.name.value) || AUTH_DIRECTIVE_NAMES.has(node.name.value) || RATE_LIMIT_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
   });
 }

@@ -8,7 +8,9 @@ import { getNamedType, GraphQLSchema, isNonNullType, validateSchema, type GraphQ
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { guardResolver } from './auth-guard.ts';
+import { rateLimitResolver } from './rate-limit-guard.ts';
 import { checkEntities } from './check-entities.ts';
 import { combinePolicies, describePolicy, type AccessPolicy } from './directives/auth-directives.ts';
 import { loadSubgraph } from './load-subgraphs.ts';
@@ -43,7 +45,11 @@ function resolversOf(plan: SubgraphPlan, owners: ReadonlyMap<string, EntityOwner
 export interface SchemaOptions {
   /** The scope that passes the @owner rule for any record. @default "admin" */
   adminScope?: string;
+  /** Checks @rateLimit fields; without it (rate limiting off) they are not limited. */
+  limiter?: RateLimiter | undefined;
 }
+
+const formatWindow = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 export function buildGatewaySchema(services: Readonly<Record<string, ServiceConfig>>, options: SchemaOptions = {}): GatewaySchema {
   const adminScope = options.adminScope ?? 'admin';
@@ -65,6 +71,7 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   // A type's policy may come from any file that declares the type; all of them must hold.
   const typePolicies = new Map<string, AccessPolicy>();
   const fieldPolicies = new Map<string, AccessPolicy>();
+  const fieldLimits = new Map(subgraphs.flatMap((s) => [...s.rateLimits]));
   for (const s of subgraphs) {
     for (const [name, p] of s.policies.types) typePolicies.set(name, combinePolicies(typePolicies.get(name), p)!);
     for (const [name, p] of s.policies.fields) fieldPolicies.set(name, combinePolicies(fieldPolicies.get(name), p)!);
@@ -78,13 +85,23 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
       const generated = resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName];
       const where = `${typeName}.${fieldName}`;
       const policy = combinePolicies(fieldPolicies.get(where), typePolicies.get(getNamedType(field.type).name));
-      if (!policy) return { ...field, resolve: generated };
+      const limit = fieldLimits.get(where);
+      if (!policy && !limit) return { ...field, resolve: generated };
       if (isNonNullType(field.type)) {
-        throw sdlError(fieldPolicies.has(where) ? policy.node : field.astNode, `${where} has an access rule, so it must be nullable: a refused field comes back null`);
+        const node = fieldPolicies.get(where)?.node ?? limit?.node ?? field.astNode;
+        throw sdlError(node, `${where} has an ${policy ? 'access rule' : 'rate limit'}, so it must be nullable: a refused field comes back null`);
       }
-      // The rule shows in GraphiQL's docs, so a frontend developer sees why a field may come back null.
-      const rule = describePolicy(policy, adminScope);
-      return { ...field, description: field.description ? `${field.description}\n\n${rule}` : rule, resolve: guardResolver(where, policy, generated, adminScope) };
+      // The access rule runs first, so a refused caller spends no rate budget. The rules show in
+      // GraphiQL's docs, so a frontend developer sees why a field may come back null.
+      let resolve = limit && options.limiter ? rateLimitResolver(where, limit, generated, options.limiter) : generated;
+      const notes: string[] = [];
+      if (policy) {
+        resolve = guardResolver(where, policy, resolve, adminScope);
+        notes.push(describePolicy(policy, adminScope));
+      }
+      if (limit) notes.push(`Rate limit: at most ${limit.max} operations asking for it per ${formatWindow(limit.windowMs)} per caller.`);
+      const description = [field.description, notes.join(' ')].filter(Boolean).join('\n\n');
+      return { ...field, description, resolve };
     },
   });
   const errors = validateSchema(schema);

@@ -1,10 +1,12 @@
 // Bodies of /healthz (the process is alive; instance states as last seen, no network) and /readyz (the
 // schema is built and every service has at least one instance that answers and whose breaker is not
 // open; each instance is probed, at most once a second).
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 
-export function healthBody(upstream: UpstreamClient) {
-  return { status: 'ok' as const, services: upstream.report() };
+/** The process state, with where the rate limits live (and whether Redis is reachable). */
+export function healthBody(upstream: UpstreamClient, limiter?: RateLimiter) {
+  return { status: 'ok' as const, services: upstream.report(), rateLimit: limiter ? limiter.storeState : { store: 'off' } };
 }
 
 export async function readiness(upstream: UpstreamClient): Promise<{ ready: boolean; body: unknown }> {

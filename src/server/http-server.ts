@@ -8,6 +8,7 @@ import { HTTP_STATUS, type GatewayErrorCode } from '../errors.ts';
 import type { GatewayYoga } from '../graphql/create-yoga.ts';
 import type { Logger } from '../logger.ts';
 import type { Passthrough } from '../passthrough/proxy.ts';
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { healthBody, readiness } from './health.ts';
 import { landingHtml, landingJson } from './landing.ts';
@@ -19,6 +20,7 @@ export interface HttpServerOptions {
   yoga: GatewayYoga;
   passthrough: Passthrough;
   upstream: UpstreamClient;
+  limiter?: RateLimiter | undefined;
   logger: Logger;
 }
 
@@ -29,7 +31,7 @@ function splitTarget(url: string | undefined): [path: string, search: string] {
   return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q)];
 }
 
-export function createHttpServer({ config, yoga, passthrough, upstream, logger }: HttpServerOptions): Server {
+export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger }: HttpServerOptions): Server {
   const html = landingHtml(config);
   const logRequests = logger.enabled('info');
 
@@ -41,7 +43,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, logger }
       return;
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(upstream));
+    if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(upstream, limiter));
     if (path === '/readyz' && isRead) {
       readiness(upstream).then(
         ({ ready, body }) => sendJson(res, ready ? 200 : 503, body),

@@ -46,6 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       port: 0,
       logLevel: 'silent',
       auth: TEST_AUTH, // test tokens (test-tokens.ts) verify; a test may set its own auth
+      rateLimit: { enabled: false }, // suites send bursts from one address; rate-limit.test.ts turns limits on
       ...rest,
       services: {
         // As in gateway.config.json: the example services take up to 1,000 ids per batch call.

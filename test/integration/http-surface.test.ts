@@ -59,7 +59,7 @@ describe('routes and request ids', () => {
 
   it('reports health with every service instance and its breaker state', async () => {
     const instance = (url: string) => ({ url, breaker: 'closed', pending: 0, window: expect.objectContaining({ failures: 0 }) });
-    expect(await (await fetch(`${stack.gatewayUrl}/healthz`)).json()).toEqual({ status: 'ok', services: { users: [instance(stack.usersUrl)], movies: [instance(stack.moviesUrl)] } });
+    expect(await (await fetch(`${stack.gatewayUrl}/healthz`)).json()).toEqual({ status: 'ok', services: { users: [instance(stack.usersUrl)], movies: [instance(stack.moviesUrl)] }, rateLimit: { store: 'off' } });
   });
 
   it('is ready when every service has an instance that answers', async () => {

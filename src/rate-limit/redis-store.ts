@@ -1,0 +1,90 @@
+// The Redis store, for several gateway instances enforcing one limit: a log is a JSON array under one
+// key, written only if it is still what this call read (a compare-and-set in one Lua script, so the
+// check and the write are atomic across instances) and expiring with its window. Commands fail fast
+// while Redis is unreachable (no offline queue, a short command timeout): the caller then applies its
+// Redis-down policy. What this instance last read or wrote is mirrored in memory for peek().
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { READ, StoreConflict, storeKey, StoreUnavailable, type LimitIdentity, type LimitStore, type ReadNote } from './limit-store.ts';
+import { MemoryStore } from './memory-store.ts';
+
+const PREFIX = 'gateway:rl:';
+/** SET the key to ARGV[2] (expiring in ARGV[3] ms) if it still holds ARGV[1] ("" for absent). */
+const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1])
+if (current == false and ARGV[1] == '') or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+
+type CasRedis = Redis & { compareAndSet(key: string, expected: string, value: string, ttlMs: number): Promise<number> };
+
+export type RedisState = 'connecting' | 'ready' | 'down';
+
+export class RedisStore implements LimitStore {
+  readonly #redis: CasRedis;
+  readonly #mirror: MemoryStore;
+
+  constructor(url: string, options: { maxEntries: number; logger: Logger; commandTimeoutMs?: number }) {
+    this.#mirror = new MemoryStore({ maxEntries: options.maxEntries });
+    this.#redis = new Redis(url, {
+      enableOfflineQueue: false, // fail at once while disconnected, rather than queue behind the outage
+      commandTimeout: options.commandTimeoutMs ?? 250,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000), // keep reconnecting, at most every 2 s
+      lazyConnect: false,
+    }) as CasRedis;
+    this.#redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
+    let wasReady = false;
+    this.#redis.on('ready', () => {
+      wasReady = true;
+      options.logger.info('rate-limit store connected', { store: 'redis' });
+    });
+    this.#redis.on('error', (err: Error) => {
+      if (wasReady) options.logger.warn('rate-limit store unreachable', { store: 'redis', error: err.message });
+      wasReady = false;
+    });
+  }
+
+  get state(): RedisState {
+    const status = this.#redis.status;
+    return status === 'ready' ? 'ready' : status === 'connecting' || status === 'connect' || status === 'wait' ? 'connecting' : 'down';
+  }
+
+  async getForIdentity(identity: ReadNote<string>): Promise<readonly number[]> {
+    let raw: string | null;
+    try {
+      raw = await this.#redis.get(PREFIX + storeKey(identity));
+    } catch (err) {
+      throw new StoreUnavailable((err as Error).message);
+    }
+    identity[READ] = raw ?? '';
+    const timestamps = raw ? (JSON.parse(raw) as number[]) : [];
+    this.#mirror.write(storeKey(identity), timestamps, 0);
+    return timestamps;
+  }
+
+  async setForIdentity(identity: ReadNote<string>, timestamps: readonly number[], windowMs = 60_000): Promise<void> {
+    const expected = identity[READ] ?? '';
+    const value = JSON.stringify(timestamps);
+    if (value === expected || (expected === '' && timestamps.length === 0)) return; // nothing changed (a refused call)
+    let written: number;
+    try {
+      written = await this.#redis.compareAndSet(PREFIX + storeKey(identity), expected, value, Math.max(1, Math.ceil(windowMs)));
+    } catch (err) {
+      throw new StoreUnavailable((err as Error).message);
+    }
+    if (written !== 1) throw new StoreConflict();
+    this.#mirror.write(storeKey(identity), timestamps, windowMs);
+  }
+
+  peek(identity: LimitIdentity): readonly number[] {
+    return this.#mirror.peek(identity);
+  }
+
+  async close(): Promise<void> {
+    this.#redis.disconnect();
+    await this.#mirror.close();
+  }
+}
