@@ -9,11 +9,17 @@ export function healthBody(upstream: UpstreamClient, limiter?: RateLimiter) {
   return { status: 'ok' as const, services: upstream.report(), rateLimit: limiter ? limiter.storeState : { store: 'off' } };
 }
 
-export async function readiness(upstream: UpstreamClient): Promise<{ ready: boolean; body: unknown }> {
+/**
+ * Ready when every service has a healthy instance, and the rate limits can be enforced: a Redis store
+ * that is down counts only under the "reject" policy (under "local" the instance limits on its own).
+ */
+export async function readiness(upstream: UpstreamClient, limiter?: RateLimiter): Promise<{ ready: boolean; body: unknown }> {
   const services = await upstream.probe();
   const down = Object.entries(services)
     .filter(([, instances]) => !instances.some((i) => i.reachable && i.breaker !== 'open'))
     .map(([name]) => name);
+  const rateLimit = limiter ? limiter.storeState : { store: 'off' as const };
+  if ('state' in rateLimit && rateLimit.onDown === 'reject' && rateLimit.state !== 'ready') down.push('rate-limit store');
   const ready = down.length === 0;
-  return { ready, body: { status: ready ? 'ready' : 'unavailable', schema: 'built', ...(ready ? {} : { unavailable: down }), services } };
+  return { ready, body: { status: ready ? 'ready' : 'unavailable', schema: 'built', ...(ready ? {} : { unavailable: down }), services, rateLimit } };
 }

@@ -45,7 +45,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(upstream, limiter));
     if (path === '/readyz' && isRead) {
-      readiness(upstream).then(
+      readiness(upstream, limiter).then(
         ({ ready, body }) => sendJson(res, ready ? 200 : 503, body),
         (err: unknown) => {
           logger.error('readiness probe failed', { requestId, error: String(err) });

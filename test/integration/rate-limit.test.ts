@@ -222,6 +222,7 @@ describe('with Redis', () => {
     await own.stop();
     const health = await (await fetch(`${s.gatewayUrl}/healthz`)).json();
     expect(health.rateLimit).toMatchObject({ store: 'redis', onDown: 'local' });
+    expect((await fetch(`${s.gatewayUrl}/readyz`)).status).toBe(200); // still serving, with local limits
     // The instance's own memory takes over: a fresh local budget of 2, then 429.
     expect([(await gql(s.gatewayUrl, QUERY)).status, (await gql(s.gatewayUrl, QUERY)).status, (await gql(s.gatewayUrl, QUERY)).status]).toEqual([200, 200, 429]);
   });
@@ -235,5 +236,8 @@ describe('with Redis', () => {
     expect(codesOf(body)).toEqual(['SERVICE_UNAVAILABLE']);
     const route = await fetch(`${s.gatewayUrl}/echo/x`);
     expect(route.status).toBe(503);
+    const ready = await fetch(`${s.gatewayUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).unavailable).toEqual(['rate-limit store']);
   });
 });
