@@ -1,6 +1,6 @@
-// What rate limiting costs: this gateway's throughput on a small query with the limits off, on with
-// the in-memory store, and on with a Redis store (a local redis-server), in one run with wrk on
-// loopback. Requests are spread over many client addresses (X-Forwarded-For from a trusted loopback
+// What rate limiting costs: this gateway's throughput on a small query (and on a passthrough GET) with
+// the limits off, on with the in-memory store, and on with a Redis store (a local redis-server), in one
+// run with wrk on loopback. Requests are spread over many client addresses (X-Forwarded-For from a trusted loopback
 // proxy), each well within its budget, so every request pays for a check and none is refused.
 //   npm run bench:rate-limit -- [--seconds 10] [--rounds 3] [--connections 50] [--clients 5000]
 import { spawn, spawnSync } from 'node:child_process';
@@ -39,9 +39,13 @@ async function main(): Promise<void> {
   const gateway = (name: string, p: number, more: Record<string, string>): Promise<Started> =>
     start(name, node, args, `http://127.0.0.1:${p}`, { ...env, PORT: String(p), ...more }, '/healthz');
   const targets = [
-    { name: 'rate limiting off', server: await gateway('off', port + 10, {}), runs: [] as WrkResult[] },
-    { name: 'on, in-memory store', server: await gateway('memory', port + 11, limits), runs: [] as WrkResult[] },
-    { name: 'on, Redis store', server: await gateway('redis', port + 12, { ...limits, REDIS_URL: `redis://127.0.0.1:${port + 3}` }), runs: [] as WrkResult[] },
+    { name: 'rate limiting off', server: await gateway('off', port + 10, {}), runs: new Map<string, WrkResult[]>() },
+    { name: 'on, in-memory store', server: await gateway('memory', port + 11, limits), runs: new Map<string, WrkResult[]>() },
+    { name: 'on, Redis store', server: await gateway('redis', port + 12, { ...limits, REDIS_URL: `redis://127.0.0.1:${port + 3}` }), runs: new Map<string, WrkResult[]>() },
+  ];
+  const workloads = [
+    { name: `POST /graphql ${QUERY}`, path: '/graphql', method: 'POST', body: BODY },
+    { name: 'GET /users/1 (passthrough)', path: '/users/1', method: 'GET', body: '' },
   ];
   for (let i = 0; i < 100; i++) {
     const health = (await (await fetch(`${targets[2]!.server.url}/healthz`)).json()) as { rateLimit: { state?: string } };
@@ -49,32 +53,35 @@ async function main(): Promise<void> {
     if (i === 99) throw new Error('the Redis gateway did not connect');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const load = (t: (typeof targets)[number], s: number) =>
-    runWrk({ url: `${t.server.url}/graphql`, seconds: s, connections, method: 'POST', body: BODY, clients });
+  const load = (t: (typeof targets)[number], w: (typeof workloads)[number], s: number) =>
+    runWrk({ url: `${t.server.url}${w.path}`, seconds: s, connections, method: w.method, body: w.body, clients });
 
-  console.error(`bench: ${QUERY}, ${clients} client addresses, warm-up ${warmup}s, ${rounds} rounds of ${seconds}s, ${connections} connections`);
-  for (const t of targets) await load(t, warmup);
+  console.error(`bench: ${clients} client addresses, warm-up ${warmup}s, ${rounds} rounds of ${seconds}s, ${connections} connections`);
+  for (const w of workloads) for (const t of targets) await load(t, w, warmup);
   for (let r = 0; r < rounds; r++) {
-    for (const t of r % 2 ? [...targets].reverse() : targets) {
-      const result = await load(t, seconds);
-      t.runs.push(result);
-      console.error(`bench: round ${r + 1} ${t.name}: ${fmt(result.rps)} req/s, p99 ${fmt(result.p99Ms, 2)} ms, non-2xx/errors ${result.errors}`);
+    for (const w of workloads) {
+      for (const t of r % 2 ? [...targets].reverse() : targets) {
+        const result = await load(t, w, seconds);
+        t.runs.set(w.name, [...(t.runs.get(w.name) ?? []), result]);
+        console.error(`bench: round ${r + 1} ${w.name} ${t.name}: ${fmt(result.rps)} req/s, p99 ${fmt(result.p99Ms, 2)} ms, non-2xx/errors ${result.errors}`);
+      }
     }
   }
-  const off = median(targets[0]!.runs.map((x) => x.rps));
-  const lines = [
-    `Rate limiting cost: ${QUERY}, wrk -t2 -c${connections}, ${clients} client addresses, ${rounds} x ${seconds}s (medians); node ${process.version}; ${new Date().toISOString()}`,
-    '',
-    '| gateway | req/s | p50 ms | p99 ms | peak RSS MB | throughput vs off | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-  ];
+  const lines = [`Rate limiting cost, wrk -t2 -c${connections}, ${clients} client addresses, ${rounds} x ${seconds}s (medians); node ${process.version}; ${new Date().toISOString()}`, ''];
   const results: Record<string, unknown> = {};
-  for (const t of targets) {
-    const rps = median(t.runs.map((x) => x.rps));
-    const row = { rps, p50: median(t.runs.map((x) => x.p50Ms)), p99: median(t.runs.map((x) => x.p99Ms)), errors: t.runs.reduce((n, x) => n + x.errors, 0) };
-    results[t.name] = row;
-    lines.push(`| ${t.name} | ${fmt(rps)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${fmt(peakRssMb(t.server.child))} | ${fmt(rps / off, 2)}× (cost ${fmt((1 - rps / off) * 100, 1)} %) | ${row.errors} |`);
+  for (const w of workloads) {
+    const runs = (t: (typeof targets)[number]) => t.runs.get(w.name)!;
+    const off = median(runs(targets[0]!).map((x) => x.rps));
+    lines.push(w.name, '', '| gateway | req/s | p50 ms | p99 ms | throughput vs off | errors |', '|---|---:|---:|---:|---:|---:|');
+    for (const t of targets) {
+      const rps = median(runs(t).map((x) => x.rps));
+      const row = { rps, p50: median(runs(t).map((x) => x.p50Ms)), p99: median(runs(t).map((x) => x.p99Ms)), errors: runs(t).reduce((n, x) => n + x.errors, 0) };
+      results[`${w.name} ${t.name}`] = row;
+      lines.push(`| ${t.name} | ${fmt(rps)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${fmt(rps / off, 2)}× (cost ${fmt((1 - rps / off) * 100, 1)} %) | ${row.errors} |`);
+    }
+    lines.push('');
   }
+  lines.push(`Peak RSS MB: ${targets.map((t) => `${t.name} ${fmt(peakRssMb(t.server.child))}`).join(', ')}`);
   console.log(lines.join('\n'));
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/rate-limit-${Date.now()}.json`), JSON.stringify(results, null, 2));
