@@ -5,6 +5,8 @@ import { READ, StoreConflict, storeKey, type LimitIdentity, type LimitStore, typ
 
 interface Entry {
   timestamps: readonly number[];
+  /** The log as Redis holds it (JSON), when this store mirrors Redis. */
+  raw?: string;
   version: number;
   /** When every timestamp has left its window: the entry is idle from then on. */
   expiresAt: number;
@@ -48,12 +50,12 @@ export class MemoryStore implements LimitStore {
   }
 
   /** Stores a log as it is (also used to mirror what Redis holds); keeps the map bounded. */
-  write(key: string, timestamps: readonly number[], windowMs: number): void {
+  write(key: string, timestamps: readonly number[], windowMs: number, raw?: string): void {
     const version = ++this.#version;
     const now = this.#now();
     this.#entries.delete(key); // re-inserted last: the Map's order is least recently used first
     const newest = timestamps.at(-1) ?? now; // logs are in time order
-    this.#entries.set(key, { timestamps, version, expiresAt: newest + windowMs });
+    this.#entries.set(key, { timestamps, version, expiresAt: newest + windowMs, ...(raw !== undefined ? { raw } : {}) });
     if (now >= this.#nextSweep) this.sweep(now);
     // Only when over the bound: starting an iteration walks past every slot deleted since the Map last
     // compacted itself, which the delete-and-reinsert above leaves many of.
@@ -63,6 +65,12 @@ export class MemoryStore implements LimitStore {
         if (this.#entries.size <= this.#max) break;
       }
     }
+  }
+
+  /** The mirrored log of a key, with its JSON as Redis holds it. */
+  mirrored(key: string): { timestamps: readonly number[]; raw: string } | undefined {
+    const entry = this.#entries.get(key);
+    return entry?.raw !== undefined ? { timestamps: entry.timestamps, raw: entry.raw } : undefined;
   }
 
   peek(identity: LimitIdentity): readonly number[] {
