@@ -55,7 +55,16 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
     graphiql: config.graphql.graphiql ? { defaultQuery: EXAMPLE_QUERY } : false,
     renderGraphiQL: renderLocalGraphiQL,
     // Yoga reflects any Origin by default; the gateway answers CORS only for configured origins.
-    cors: origins.length > 0 ? { origin: origins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization', 'x-request-id'], maxAge: 600 } : false,
+    // Browsers may read the request id, the Bearer challenge and the rate-limit headers.
+    cors: origins.length > 0
+      ? {
+          origin: origins,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+          exposedHeaders: ['x-request-id', 'www-authenticate', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+          maxAge: 600,
+        }
+      : false,
     maskedErrors: { maskError: createMaskError(logger), isDev: false },
     maxRequestBodySize: false, // useBodyLimit below enforces graphql.maxBodyBytes from the headers
     multipart: false,

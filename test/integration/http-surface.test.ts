@@ -104,6 +104,16 @@ describe('secure defaults', () => {
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
       const other = await fetch(`${cors.gatewayUrl}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
       expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+      // A refusal of a bad token reaches the page too, with the headers it needs to read.
+      const refused = await fetch(`${cors.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { origin: 'https://app.example', 'content-type': 'application/json', authorization: 'Bearer not.a.token' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(refused.headers.get('access-control-expose-headers')).toContain('www-authenticate');
+      expect(refused.headers.get('access-control-expose-headers')).toContain('ratelimit-remaining');
     } finally {
       await cors.close();
     }
