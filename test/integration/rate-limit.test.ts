@@ -153,6 +153,16 @@ describe('passthrough routes', () => {
     expect((await fetch(`${s.gatewayUrl}/echo/d`, { headers: await bearer('7') })).headers.get('ratelimit-limit')).toBe('3');
   });
 
+  it('a client rotating X-Forwarded-For or identity headers stays one client', async () => {
+    const s = await limitedStack({});
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const headers = { 'x-forwarded-for': `198.51.100.${i}`, 'x-real-ip': `198.51.100.${i}`, 'x-user-id': String(i) };
+      statuses.push((await fetch(`${s.gatewayUrl}/echo/spoof`, { headers })).status);
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+  });
+
   it('a route with rateLimit: false has no limit and no headers', async () => {
     const s = await limitedStack({}, false);
     const res = await fetch(`${s.gatewayUrl}/echo/a`);
