@@ -182,7 +182,7 @@ export interface GatewayConfig {
   passthrough: {
     /** Largest request body a passthrough route accepts, in bytes (streamed, never held whole). @default 100 MiB */
     maxBodyBytes: number;
-    /** Headers only the gateway sets (identities it adds after auth): any copy a client sends is removed. */
+    /** More headers only the gateway may set (the identity headers and Authorization always are): client copies are removed. @default [] */
     ownedHeaders: string[];
   };
 }
@@ -236,7 +236,7 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   requestTimeoutMs: 120_000, // 2 min for a client to send a whole request
   passthrough: {
     maxBodyBytes: 100 * 1024 * 1024, // 100 MiB
-    ownedHeaders: ['x-user-id', 'x-user-scopes'],
+    ownedHeaders: [] as string[], // beyond auth.identityHeaders and Authorization, which are always owned
   },
   auth: {
     keys: [] as AuthKeyConfig[],

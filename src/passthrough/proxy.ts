@@ -14,7 +14,7 @@ import { checkRouteAccess } from '../auth/route-access.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { GatewayErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { limitHeaders, refusalMessage } from '../rate-limit/limit-headers.ts';
+import { limitHeaders, limitRefusal } from '../rate-limit/limit-headers.ts';
 import { limitKey, type RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { sendJsonError } from '../server/send-json.ts';
 import { failureCode, UpstreamFailure } from '../upstream/errors.ts';
@@ -102,8 +102,8 @@ export function createPassthrough({ config, upstream, authenticate, limiter, cli
         (decision) => {
           const headers = limitHeaders(decision);
           if (!decision.allowed) {
-            const code = decision.storeDown ? 'SERVICE_UNAVAILABLE' : 'RATE_LIMITED';
-            return refuse(res, code, refusalMessage(decision, route.prefix), requestId, { ...headers, ...close });
+            const { code, message } = limitRefusal(decision, route.prefix);
+            return refuse(res, code, message, requestId, { ...headers, ...close });
           }
           for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
           forward(identity);

@@ -5,7 +5,7 @@
 import { defaultFieldResolver, GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import type { LimitConfig } from '../config/config-schema.ts';
 import { withoutStack } from '../errors.ts';
-import { refusalMessage } from '../rate-limit/limit-headers.ts';
+import { limitRefusal } from '../rate-limit/limit-headers.ts';
 import { limitKey, type RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 
@@ -23,8 +23,8 @@ export function rateLimitResolver(where: string, limit: LimitConfig, inner: Reso
     }
     const decision = await pending;
     if (!decision.allowed) {
-      const code = decision.storeDown ? 'SERVICE_UNAVAILABLE' : 'RATE_LIMITED';
-      throw withoutStack(() => new GraphQLError(refusalMessage(decision, where), { extensions: { code, retryAfter: decision.resetSeconds } }));
+      const { code, message } = limitRefusal(decision, where);
+      throw withoutStack(() => new GraphQLError(message, { extensions: { code, retryAfter: decision.resetSeconds } }));
     }
     return resolve(source, args, context, info);
   };

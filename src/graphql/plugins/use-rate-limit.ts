@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Identity } from '../../auth/identity.ts';
 import type { IdentityBudgets } from '../../config/config-schema.ts';
 import { HTTP_STATUS, withoutStack } from '../../errors.ts';
-import { limitHeaders, refusalMessage } from '../../rate-limit/limit-headers.ts';
+import { limitHeaders, limitRefusal } from '../../rate-limit/limit-headers.ts';
 import { limitKey, type LimitDecision, type RateLimiter } from '../../rate-limit/rate-limiter.ts';
 
 interface LimitedContext {
@@ -31,8 +31,8 @@ export function useRateLimit(limiter: RateLimiter, budgets: IdentityBudgets, cli
       return limiter.check(limitKey(identity?.subject, address), 'graphql', budget).then((decision) => {
         context.operationLimit = decision;
         if (decision.allowed) return;
-        const code = decision.storeDown ? 'SERVICE_UNAVAILABLE' : 'RATE_LIMITED';
-        const error = withoutStack(() => new GraphQLError(refusalMessage(decision, 'GraphQL operations'), { extensions: { code, retryAfter: decision.resetSeconds } }));
+        const { code, message } = limitRefusal(decision, 'GraphQL operations');
+        const error = withoutStack(() => new GraphQLError(message, { extensions: { code, retryAfter: decision.resetSeconds } }));
         setResult({ errors: [error], extensions: { http: { status: HTTP_STATUS[code], headers: limitHeaders(decision) } } });
       });
     },
