@@ -51,10 +51,10 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger) : undefined;
   const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
-  const { schema, owners } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter });
+  const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter });
   const upstream = new UpstreamClient(config.services, logger);
   const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
-  const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, upstream, config, logger });
+  const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger });
   const passthrough = createPassthrough({ config, upstream, authenticate, limiter, clientAddress, logger });
   const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger });
 

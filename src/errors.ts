@@ -9,6 +9,7 @@ export type GatewayErrorCode =
   | 'GATEWAY_TIMEOUT' // the service did not answer in time
   | 'SERVICE_UNAVAILABLE' // every instance's circuit breaker is open: failed fast, no call made
   | 'BAD_REQUEST' // the request to the gateway itself is malformed
+  | 'GRAPHQL_VALIDATION_FAILED' // the operation does not match the schema (Yoga's code), or gives no slicing argument where @listSize needs one
   | 'UNAUTHENTICATED' // no valid token where one is needed, or a token that fails verification
   | 'FORBIDDEN' // a valid token without the scopes (or ownership) the field or route needs
   | 'RATE_LIMITED' // over a rate limit: retry after extensions.retryAfter seconds (Retry-After on HTTP)
@@ -18,6 +19,15 @@ export type GatewayErrorCode =
   | 'REQUEST_TIMEOUT' // the client took longer than `requestTimeout` to send its request
   | 'LENGTH_REQUIRED' // a GraphQL POST that does not declare its size
   | 'ROUTE_NOT_FOUND' // no route on the gateway for this path
+  | 'MAX_DEPTH_EXCEEDED' // the operation nests fields deeper than graphql.limits.depth
+  | 'MAX_ALIASES_EXCEEDED' // more aliases than graphql.limits.aliases
+  | 'MAX_ROOT_FIELDS_EXCEEDED' // more root fields than graphql.limits.rootFields
+  | 'MAX_DIRECTIVES_EXCEEDED' // more directives than graphql.limits.directives
+  | 'MAX_TOKENS_EXCEEDED' // a document of more tokens than graphql.limits.tokens (refused while parsing)
+  | 'MAX_FIELDS_EXCEEDED' // more field selections, fragments expanded, than graphql.limits.fields
+  | 'COST_LIMIT_EXCEEDED' // the estimated (or, at run time, actual) REST calls or items are over the budget
+  | 'INTROSPECTION_DISABLED' // __schema or __type asked for while introspection is off
+  | 'CSRF_HEADER_REQUIRED' // a request a browser could send cross-site without a preflight
   | 'INTERNAL_SERVER_ERROR' // a bug in the gateway; details are in the log, never in the response
   | 'CONFIG_INVALID'; // start-up only: the configuration or an SDL file is wrong
 
@@ -28,6 +38,7 @@ export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.fr
   GATEWAY_TIMEOUT: 504,
   SERVICE_UNAVAILABLE: 503,
   BAD_REQUEST: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
@@ -37,6 +48,15 @@ export const HTTP_STATUS: Readonly<Record<GatewayErrorCode, number>> = Object.fr
   REQUEST_TIMEOUT: 408,
   LENGTH_REQUIRED: 411,
   ROUTE_NOT_FOUND: 404,
+  MAX_DEPTH_EXCEEDED: 400,
+  MAX_ALIASES_EXCEEDED: 400,
+  MAX_ROOT_FIELDS_EXCEEDED: 400,
+  MAX_DIRECTIVES_EXCEEDED: 400,
+  MAX_TOKENS_EXCEEDED: 400,
+  MAX_FIELDS_EXCEEDED: 400,
+  COST_LIMIT_EXCEEDED: 400,
+  INTROSPECTION_DISABLED: 400,
+  CSRF_HEADER_REQUIRED: 400,
   INTERNAL_SERVER_ERROR: 500,
   CONFIG_INVALID: 500,
 });

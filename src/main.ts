@@ -3,12 +3,19 @@
 import { loadConfig } from './config/load-config.ts';
 import { createGateway } from './create-gateway.ts';
 import { ConfigError } from './errors.ts';
+import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
   const configArg = process.argv.indexOf('--config');
   const file = configArg === -1 ? undefined : process.argv[configArg + 1];
   const config = loadConfig({ file });
-  const gateway = createGateway(config);
+  const logger = createLogger(config.logLevel);
+  // Whatever one operation does wrong ends as an error in its own response; a promise rejection that
+  // escaped every handler is logged as the bug it is, and the process goes on serving everyone else.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled promise rejection', { error: (reason as Error)?.stack ?? String(reason) });
+  });
+  const gateway = createGateway(config, { logger });
   const url = await gateway.listen();
   console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
   const stop = (): void => {

@@ -63,6 +63,8 @@ export interface ServiceConfig {
   healthPath: string;
   /** Send the caller's original `Authorization: Bearer` token to this service instead of the identity headers. @default false */
   forwardToken: boolean;
+  /** Largest JSON answer read from the service, in bytes; a larger one is refused (UPSTREAM_ERROR) unread. @default 8 MiB */
+  maxResponseBytes: number;
 }
 
 /**
@@ -152,6 +154,41 @@ export interface RouteConfig {
   rateLimit?: IdentityBudgets | false;
 }
 
+/** The limits every operation is checked against after validation, before any REST call. */
+export const LIMIT_NAMES = ['depth', 'aliases', 'rootFields', 'directives', 'tokens', 'fields'] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
+
+export interface OperationLimits {
+  /** Deepest field nesting (`{ a { b } }` is 2); __typename and, while introspection is on, introspection's own nesting do not count. @default 10 */
+  depth: number;
+  /** Aliased fields, fragments expanded. @default 15 */
+  aliases: number;
+  /** Fields at the operation's root, fragments expanded. @default 20 */
+  rootFields: number;
+  /** Directives used in the operation, fragments expanded. @default 50 */
+  directives: number;
+  /** Lexical tokens of the document; a longer one is refused while it is parsed. @default 2000 */
+  tokens: number;
+  /** Field selections with every fragment spread in full (a fragment spread n times counts n times). @default 1000 */
+  fields: number;
+  /** Limits that only log when exceeded, and let the operation run: to roll a limit out. @default [] */
+  warnOnly: LimitName[];
+}
+
+/** The cost budget, in REST calls and items, estimated from each field's REST plan before any call. */
+export interface CostLimits {
+  /** Most REST calls an operation may be estimated to make in the worst case (@cost weights applied). @default 50 */
+  maxCalls: number;
+  /** Most items (objects and list entries) it may be estimated to return. @default 50000 */
+  maxItems: number;
+  /** Size assumed for a list with no @listSize and no slicing argument. @default 10 */
+  defaultListSize: number;
+  /** Most REST calls (weighted) an operation may actually make; past it the rest is null with COST_LIMIT_EXCEEDED. @default 100 */
+  runtimeMaxCalls: number;
+  /** Log estimates over the budget and run the operation anyway. @default false */
+  warnOnly: boolean;
+}
+
 export interface GatewayConfig {
   /** Interface to listen on. @default "127.0.0.1" (loopback; set "0.0.0.0" or "::" to serve a network) */
   host: string;
@@ -165,6 +202,16 @@ export interface GatewayConfig {
     devExtensions: boolean;
     /** Largest GraphQL request body, in bytes. @default 1 MiB */
     maxBodyBytes: number;
+    /** Answer __schema and __type (__typename always works). @default true, false in production */
+    introspection: boolean;
+    /** Keep graphql-js's "Did you mean …?" hints in messages (they reveal the schema). @default true, false in production */
+    fieldSuggestions: boolean;
+    /** Refuse GETs and simple-content-type POSTs that carry none of CSRF_HEADERS (a browser sends those cross-site without a preflight). @default true */
+    csrfPrevention: boolean;
+    /** One deadline for a whole operation, every level of REST calls included, in ms. @default 30000 */
+    operationTimeoutMs: number;
+    limits: OperationLimits;
+    cost: CostLimits;
   };
   /** Origins allowed to call the gateway from a browser; none by default (no CORS headers). */
   cors: { origins: string[] };
@@ -214,6 +261,7 @@ export const SERVICE_DEFAULTS = Object.freeze({
   connections: 64, // keep-alive sockets per instance
   healthPath: '/healthz',
   forwardToken: false,
+  maxResponseBytes: 8 * 1024 * 1024, // 8 MiB of JSON
 });
 
 /** A fresh, mutable copy of the service defaults. */
@@ -229,7 +277,18 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 3000,
   logLevel: 'info' as LogLevel,
-  graphql: { graphiql: true, devExtensions: true, maxBodyBytes: 1024 * 1024 }, // 1 MiB
+  graphql: {
+    graphiql: true,
+    devExtensions: true,
+    maxBodyBytes: 1024 * 1024, // 1 MiB
+    introspection: true,
+    fieldSuggestions: true,
+    csrfPrevention: true,
+    operationTimeoutMs: 30_000, // 30 s for a whole operation
+    // Anchored on Apollo Router and GraphQL Armor: deep enough for users → favoriteMovies → director → …
+    limits: { depth: 10, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000, warnOnly: [] as LimitName[] },
+    cost: { maxCalls: 50, maxItems: 50_000, defaultListSize: 10, runtimeMaxCalls: 100, warnOnly: false },
+  },
   cors: { origins: [] as string[] },
   trustRequestId: true,
   maxHeaderBytes: 16 * 1024, // 16 KiB, Node's own default
@@ -273,7 +332,7 @@ export const JWKS_DEFAULTS = Object.freeze({
 /** What NODE_ENV=production changes before the file and the environment are applied. */
 export const PRODUCTION_PRESET = Object.freeze({
   logLevel: 'warn' as LogLevel,
-  graphql: { graphiql: false, devExtensions: false },
+  graphql: { graphiql: false, devExtensions: false, introspection: false, fieldSuggestions: false },
   auth: { devKey: false },
 });
 

@@ -34,6 +34,7 @@ import {
 } from './config-schema.ts';
 import { readEnv, type EnvSource } from './env.ts';
 import { applyAuthLayer, checkAuth, parseRouteAccess } from './parse-auth.ts';
+import { applyGraphqlLayer } from './parse-graphql.ts';
 import { applyRateLimitLayer, parseBudgets, parseProxy, parseRedisUrl } from './parse-rate-limit.ts';
 
 /** A route's budgets before the defaults are known: 0 marks what the route left out. */
@@ -176,7 +177,7 @@ function parseRoutes(raw: unknown, at: (path: string) => string): RouteConfig[] 
 }
 const SERVICE_KEYS = [
   'urls', 'schema', 'timeout', 'connectTimeout', 'firstByteTimeout', 'maxBatchSize', 'maxUrlLength', 'maxConcurrency',
-  'balancer', 'breaker', 'retry', 'connections', 'healthPath', 'forwardToken',
+  'balancer', 'breaker', 'retry', 'connections', 'healthPath', 'forwardToken', 'maxResponseBytes',
 ] as const;
 const BREAKER_KEYS = ['errorThresholdPercentage', 'volumeThreshold', 'window', 'buckets', 'resetTimeout'] as const;
 const RETRY_KEYS = ['retries', 'methods', 'baseDelay', 'maxDelay', 'budgetRatio', 'budgetMinPerSecond'] as const;
@@ -197,6 +198,7 @@ function parseService(raw: unknown, at: (path: string) => string, baseDir: strin
   if (s.maxConcurrency !== undefined) service.maxConcurrency = parseInteger(s.maxConcurrency, at('/maxConcurrency'), 1, 1024);
   if (s.connections !== undefined) service.connections = parseInteger(s.connections, at('/connections'), 1, 4096);
   if (s.forwardToken !== undefined) service.forwardToken = parseBoolean(s.forwardToken, at('/forwardToken'));
+  if (s.maxResponseBytes !== undefined) service.maxResponseBytes = parseInteger(s.maxResponseBytes, at('/maxResponseBytes'), 1024, 1024 * 1024 * 1024);
   if (s.healthPath !== undefined) {
     service.healthPath = parseString(s.healthPath, at('/healthPath'));
     if (!service.healthPath.startsWith('/')) fail(at('/healthPath'), `a path starts with "/", got ${JSON.stringify(service.healthPath)}`);
@@ -263,12 +265,7 @@ function applyLayer(config: GatewayConfig, raw: unknown, where: (path: string) =
       config.passthrough.ownedHeaders = parseArray(pt.ownedHeaders, where('/passthrough/ownedHeaders')).map((h, i) => parseString(h, where(`/passthrough/ownedHeaders/${i}`)).toLowerCase());
     }
   }
-  if (top.graphql !== undefined) {
-    const g = parseObject(top.graphql, where('/graphql'), ['graphiql', 'devExtensions', 'maxBodyBytes']);
-    if (g.graphiql !== undefined) config.graphql.graphiql = parseBoolean(g.graphiql, where('/graphql/graphiql'));
-    if (g.devExtensions !== undefined) config.graphql.devExtensions = parseBoolean(g.devExtensions, where('/graphql/devExtensions'));
-    if (g.maxBodyBytes !== undefined) config.graphql.maxBodyBytes = parseInteger(g.maxBodyBytes, where('/graphql/maxBodyBytes'), 1024, 64 * 1024 * 1024);
-  }
+  if (top.graphql !== undefined) applyGraphqlLayer(config.graphql, top.graphql, (p) => where(`/graphql${p}`));
   if (top.cors !== undefined) {
     const c = parseObject(top.cors, where('/cors'), ['origins']);
     if (c.origins !== undefined) config.cors.origins = parseArray(c.origins, where('/cors/origins')).map((o, i) => parseOrigin(o, where(`/cors/origins/${i}`)));
@@ -304,6 +301,7 @@ function applyEnv(config: GatewayConfig, env: EnvSource): void {
   if ((v = get('LOG_LEVEL'))) config.logLevel = parseLogLevel(v.value, v.where);
   if ((v = get('GRAPHIQL'))) config.graphql.graphiql = parseBoolean(v.value, v.where);
   if ((v = get('GATEWAY_DEV_EXTENSIONS'))) config.graphql.devExtensions = parseBoolean(v.value, v.where);
+  if ((v = get('GRAPHQL_INTROSPECTION'))) config.graphql.introspection = parseBoolean(v.value, v.where);
   if ((v = get('CORS_ORIGINS'))) {
     const where = v.where;
     config.cors.origins = csv(v.value).map((o) => parseOrigin(o, where));

@@ -1,10 +1,11 @@
-// The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the body-size
-// and JSON-only guards first (from the headers, before any body is read), authentication, the
-// per-operation rate limit, then graphql-jit execution and the dev-mode upstream trace around it.
+// The GraphQL endpoint: Yoga over the stitched schema. Plugins run in the order listed: the body-size,
+// JSON-only and CSRF guards first (from the headers, before any body is read), authentication, the
+// per-operation rate limit, introspection and suggestion control, the operation limits and cost budget
+// (before any REST call), then graphql-jit execution and the dev-mode extensions around it.
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.ts';
 import { identityHeaders } from '../auth/identity-headers.ts';
 import type { Identity } from '../auth/identity.ts';
@@ -13,12 +14,18 @@ import type { EntityOwner } from '../loaders/batch-load.ts';
 import { RestScope } from '../loaders/rest-scope.ts';
 import type { Logger } from '../logger.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import type { CostModel } from '../schema/cost-model.ts';
 import type { ResolverContext } from '../schema/resolver-context.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { renderLocalGraphiQL } from './graphiql.ts';
 import { createMaskError } from './mask-error.ts';
+import { operationSignal } from './operation-signal.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCsrfPrevention, CSRF_HEADERS } from './plugins/use-csrf-prevention.ts';
+import { useHideSuggestions } from './plugins/use-hide-suggestions.ts';
+import { useIntrospectionDisabled } from './plugins/use-introspection-control.ts';
+import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
 import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
@@ -27,6 +34,8 @@ import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
 export interface ServerContext {
   requestId: string;
   identity?: Identity | undefined;
+  /** Node's response, which Yoga's node adapter passes along: its closing ends the operation's calls. */
+  res?: ServerResponse;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, ResolverContext>;
@@ -37,20 +46,28 @@ export interface CreateYogaOptions {
   limiter: RateLimiter | undefined;
   clientAddress: (req: IncomingMessage) => string;
   owners: ReadonlyMap<string, EntityOwner>;
+  costModel: CostModel;
   upstream: UpstreamClient;
   config: GatewayConfig;
   logger: Logger;
 }
 
-export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
-  const trace = config.graphql.devExtensions;
+export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
+  const graphql = config.graphql;
+  const trace = graphql.devExtensions;
   const origins = config.cors.origins;
   return createYoga<ServerContext, ResolverContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: ({ requestId, identity }) => ({
+    context: ({ requestId, identity, res }) => ({
       identity,
-      rest: new RestScope(upstream, owners, requestId, trace, identity && ((service) => identityHeaders(identity, config.services[service]!, config.auth.identityHeaders))),
+      rest: new RestScope(upstream, owners, {
+        requestId,
+        trace,
+        credentials: identity && ((service: string) => identityHeaders(identity, config.services[service]!, config.auth.identityHeaders)),
+        maxCalls: graphql.cost.runtimeMaxCalls,
+        signal: operationSignal(res, graphql.operationTimeoutMs),
+      }),
     }),
     graphiql: config.graphql.graphiql ? { defaultQuery: EXAMPLE_QUERY } : false,
     renderGraphiQL: renderLocalGraphiQL,
@@ -60,7 +77,7 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
       ? {
           origin: origins,
           methods: ['GET', 'POST'],
-          allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+          allowedHeaders: ['content-type', 'authorization', 'x-request-id', ...CSRF_HEADERS],
           exposedHeaders: ['x-request-id', 'www-authenticate', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
           maxAge: 600,
         }
@@ -75,10 +92,14 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
     // graphql-jit compiles each operation once (cached per parsed document, which Yoga's parser cache
     // bounds) into plain JavaScript: the biggest single saving in execution time.
     plugins: [
-      useBodyLimit({ maxBytes: config.graphql.maxBodyBytes }),
+      useBodyLimit({ maxBytes: graphql.maxBodyBytes }),
       useJsonPostOnly(),
+      ...(graphql.csrfPrevention ? [useCsrfPrevention()] : []),
       useAuthentication(authenticate),
       ...(limiter ? [useRateLimit(limiter, config.rateLimit.operation, clientAddress)] : []),
+      ...(graphql.introspection ? [] : [useIntrospectionDisabled()]),
+      ...(graphql.fieldSuggestions ? [] : [useHideSuggestions()]),
+      useOperationLimits({ limits: graphql.limits, cost: graphql.cost, costModel, ignoreIntrospectionDepth: graphql.introspection, logger }),
       useGraphQlJit(),
       ...(trace ? [useUpstreamTrace()] : []),
     ],

@@ -18,9 +18,12 @@ export interface EntityOwner {
   maxUrlLength: number;
   /** Single calls in flight at once, when there is no batch endpoint. */
   maxConcurrency: number;
+  /** What each call that loads it counts against the operation's cost budget (@cost on the type). */
+  weight: number;
 }
 
-export type Get = (service: string, path: string) => Promise<UpstreamResponse>;
+/** A GET through the request's scope; `weight` is what the call counts against the operation's cost budget. */
+export type Get = (service: string, path: string, weight: number) => Promise<UpstreamResponse>;
 
 /** Splits keys so that no chunk has more than `maxSize` keys or makes a URL longer than `maxLength`. */
 export function chunkKeys(keys: readonly string[], prefixLength: number, maxSize: number, maxLength: number): string[][] {
@@ -54,7 +57,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string,
   if ('batchPath' in load) {
     const prefix = `${load.batchPath}?${encodeURIComponent(load.batchParam)}=`;
     const loadChunk = async (chunk: string[]): Promise<Array<EntityRecord | null | Error>> => {
-      const res = await get(service, prefix + chunk.map(encodeURIComponent).join(','));
+      const res = await get(service, prefix + chunk.map(encodeURIComponent).join(','), owner.weight);
       if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
       if (!Array.isArray(res.body) || res.body.length !== chunk.length) {
         throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with a different count`, service);
@@ -74,7 +77,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string,
     mapConcurrently(keys, owner.maxConcurrency, async (key) => {
       const path = load.path({ key });
       if (path === undefined) return null;
-      const res = await get(service, path).catch((err: Error) => err);
+      const res = await get(service, path, owner.weight).catch((err: Error) => err);
       if (res instanceof Error) return res;
       if (res.status === 404) return null;
       if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body);
@@ -104,6 +107,8 @@ export interface GroupedSpec {
   select: readonly string[] | undefined;
   maxBatchSize: number;
   maxUrlLength: number;
+  /** What each call counts against the operation's cost budget (@cost). */
+  weight: number;
 }
 
 /** A @batch field's call: everything but the keys, which the batch function adds. */
@@ -116,7 +121,7 @@ export interface GroupedCall extends GroupedSpec {
 export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string, unknown[]> {
   const prefix = `${call.base}${call.base.includes('?') ? '&' : '?'}${encodeURIComponent(call.param)}=`;
   const loadChunk = async (chunk: string[]): Promise<unknown[][]> => {
-    const res = await get(call.service, prefix + chunk.map(encodeURIComponent).join(','));
+    const res = await get(call.service, prefix + chunk.map(encodeURIComponent).join(','), call.weight);
     if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body);
     let items = res.body;
     for (const key of call.select ?? []) items = items && typeof items === 'object' ? (items as Record<string, unknown>)[key] : undefined;

@@ -1,46 +1,68 @@
 // Everything one GraphQL request uses to reach the services: the request id, a GET dedupe cache, one
-// DataLoader per entity type (made on first use) and, in dev mode, the list of REST calls made.
-// A new scope per request: nothing here is shared across requests or users.
+// DataLoader per entity type (made on first use), the operation's guards at run time (a cap on its REST
+// calls, one deadline for all its levels, its client's disconnection) and, in dev mode, the list of
+// REST calls made. A new scope per request: nothing here is shared across requests or users.
 import DataLoader from 'dataloader';
 import type { IdentityHeaders } from '../auth/identity-headers.ts';
+import { gatewayGraphQLError } from '../errors.ts';
 import { failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
 import { RequestCache } from './request-cache.ts';
 
+export interface RestScopeOptions {
+  requestId: string;
+  /** Keep the list of calls made (dev mode). */
+  trace: boolean;
+  /** The caller's identity headers per service (anonymous requests have none). */
+  credentials?: ((service: string) => IdentityHeaders | undefined) | undefined;
+  /** Most REST calls (weighted by @cost) the operation may make; past it, calls fail with COST_LIMIT_EXCEEDED. */
+  maxCalls: number;
+  /**
+   * Aborted, with an UpstreamFailure as its reason, when the operation's deadline passes or its client
+   * goes away: no further call starts and the calls in flight end.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 export class RestScope {
   readonly requestId: string;
   /** The calls made so far, when tracing (dev mode); undefined otherwise. */
   readonly calls: CallRecord[] | undefined;
+  /** The weighted calls started so far (refused ones not counted). */
+  spent = 0;
   readonly #client: UpstreamClient;
   readonly #owners: ReadonlyMap<string, EntityOwner>;
   readonly #gets = new RequestCache<UpstreamResponse>();
   readonly #loaders = new Map<string, DataLoader<string, EntityRecord | null>>();
   readonly #grouped = new Map<string, DataLoader<string, unknown[]>>();
   readonly #onCall: ((record: CallRecord) => void) | undefined;
-  /** The caller's identity headers per service (anonymous requests have none). */
   readonly #credentials: ((service: string) => IdentityHeaders | undefined) | undefined;
   readonly #credentialCache = new Map<string, IdentityHeaders | undefined>();
-  readonly #get = (service: string, path: string): Promise<UpstreamResponse> =>
-    this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined));
+  readonly #maxCalls: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #get = (service: string, path: string, weight: number): Promise<UpstreamResponse> =>
+    this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight));
 
-  constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, requestId: string, trace: boolean, credentials?: (service: string) => IdentityHeaders | undefined) {
-    this.#credentials = credentials;
+  constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, options: RestScopeOptions) {
+    this.#credentials = options.credentials;
     this.#client = client;
     this.#owners = owners;
-    this.requestId = requestId;
-    this.calls = trace ? [] : undefined;
+    this.#maxCalls = options.maxCalls;
+    this.#signal = options.signal;
+    this.requestId = options.requestId;
+    this.calls = options.trace ? [] : undefined;
     const calls = this.calls;
     this.#onCall = calls ? (record) => calls.push(record) : undefined;
   }
 
   /** One REST call; GETs are deduplicated within the request, and any write clears what was read. */
-  call(service: string, method: HttpMethod, path: string, body?: unknown): Promise<UpstreamResponse> {
-    if (method === 'GET') return this.#get(service, path);
+  call(service: string, method: HttpMethod, path: string, body?: unknown, weight = 1): Promise<UpstreamResponse> {
+    if (method === 'GET') return this.#get(service, path, weight);
     this.#gets.clear();
     for (const loader of this.#loaders.values()) loader.clearAll();
     for (const loader of this.#grouped.values()) loader.clearAll();
-    return this.#send(service, method, path, body);
+    return this.#send(service, method, path, body, weight);
   }
 
   /** The per-request loader of an entity type, by key, through its owning service. */
@@ -73,9 +95,16 @@ export class RestScope {
     return this.#credentialCache.get(service);
   }
 
-  async #send(service: string, method: HttpMethod, path: string, body: unknown): Promise<UpstreamResponse> {
+  async #send(service: string, method: HttpMethod, path: string, body: unknown, weight: number): Promise<UpstreamResponse> {
+    // Checked before the call starts: an operation past its deadline, or whose client is gone, or over
+    // its call budget, sends nothing more.
+    if (this.#signal?.aborted) throw failureToGraphQLError(this.#signal.reason as UpstreamFailure);
+    if (this.spent + weight > this.#maxCalls) {
+      throw gatewayGraphQLError('COST_LIMIT_EXCEEDED', `the operation reached its limit of ${this.#maxCalls} REST calls; the rest of it was not fetched`, service);
+    }
+    this.spent += weight;
     try {
-      return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service) }, this.#onCall);
+      return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service), signal: this.#signal }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;

@@ -135,7 +135,7 @@ export function createPassthrough({ config, upstream, authenticate, limiter, cli
       const identityFields = identityHeaders(identity, service, config.auth.identityHeaders);
       if (identityFields) Object.assign(headers, identityFields);
       upstream
-        .call(route.service, { method, path: upstreamPath + search, requestId, raw: { headers, body, signal: gone.signal } })
+        .call(route.service, { method, path: upstreamPath + search, requestId, signal: gone.signal, raw: { headers, body } })
         .then((answer) => {
           const raw = answer.raw!;
           res.writeHead(answer.status, clientResponseHeaders(raw.headers));

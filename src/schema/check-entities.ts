@@ -40,6 +40,7 @@ export function checkEntities(plans: readonly SubgraphPlan[]): Map<string, Entit
       maxBatchSize: config.maxBatchSize,
       maxUrlLength: config.maxUrlLength,
       maxConcurrency: config.maxConcurrency,
+      weight: plans.find((p) => p.service === owner.service)?.typeWeights.get(typeName) ?? 1,
     });
   }
 

@@ -1,5 +1,5 @@
 // Reads each configured service's SDL file, parses it as a Source named after the file (so every error
-// points at file:line:col) and validates it against the gateway's directive definitions (REST, access, rate limit).
+// points at file:line:col) and validates it against the gateway's directive definitions (REST, access, rate limit, cost, discriminator).
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { buildASTSchema, concatAST, GraphQLError, parse, Source, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -7,6 +7,8 @@ import { validateSDL } from 'graphql/validation/validate.js';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import { authDirectivesDocument } from './directives/auth-directives.ts';
+import { costDirectivesDocument } from './directives/cost-directives.ts';
+import { discriminatorDirectiveDocument } from './directives/discriminator-directive.ts';
 import { rateLimitDirectiveDocument } from './directives/rate-limit-directive.ts';
 import { restDirectivesDocument } from './directives/rest-directives.ts';
 import { fromGraphQLErrors } from './sdl-error.ts';
@@ -42,7 +44,7 @@ export function loadSubgraph(service: string, config: ServiceConfig): LoadedSubg
     if (err instanceof GraphQLError) throw fromGraphQLErrors([err], file);
     throw err;
   }
-  const withDirectives = concatAST([restDirectivesDocument, authDirectivesDocument, rateLimitDirectiveDocument, document]);
+  const withDirectives = concatAST([restDirectivesDocument, authDirectivesDocument, rateLimitDirectiveDocument, costDirectivesDocument, discriminatorDirectiveDocument, document]);
   const errors = validateSDL(withDirectives);
   if (errors.length > 0) throw fromGraphQLErrors(errors, file);
   const schema = buildASTSchema(withDirectives, { assumeValidSDL: true });

@@ -27,6 +27,10 @@ import {
 } from './directives/rest-directives.ts';
 import { AUTH_DIRECTIVE_NAMES, readPolicy, type AccessPolicy } from './directives/auth-directives.ts';
 import { RATE_LIMIT_DIRECTIVE_NAMES, readRateLimit } from './directives/rate-limit-directive.ts';
+import { COST_DIRECTIVE_NAMES } from './directives/cost-directives.ts';
+import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-directive.ts';
+import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
+import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
 import { parseDuration } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { LoadedSubgraph } from './load-subgraphs.ts';
@@ -113,6 +117,12 @@ export interface SubgraphPlan {
   policies: { types: Map<string, AccessPolicy>; fields: Map<string, AccessPolicy> };
   /** @rateLimit budgets by "Type.field", with the declaration for start-up errors. */
   rateLimits: Map<string, { max: number; windowMs: number; node: ConstDirectiveNode }>;
+  /** @cost and @listSize by "Type.field". */
+  costs: Map<string, DeclaredCost>;
+  /** @cost on the entity types this service loads: the weight of each batch call. */
+  typeWeights: Map<string, number>;
+  /** How answers pick their type, for each union and interface of the file. */
+  discriminators: Discriminator[];
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
@@ -142,6 +152,9 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     internal: [],
     policies: { types: new Map(), fields: new Map() },
     rateLimits: new Map(),
+    costs: new Map(),
+    typeWeights: new Map(),
+    discriminators: planDiscriminators(schema),
   };
   if (schema.getSubscriptionType()) throw sdlError(schema.getSubscriptionType()?.astNode, 'subscriptions are not supported on REST-wrapped subgraphs');
 
@@ -150,6 +163,8 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const entity = planEntity(type, service);
     if (entity) plan.entities.push(entity);
+    const typeWeight = planTypeWeight(type, entity?.load !== undefined);
+    if (typeWeight !== undefined) plan.typeWeights.set(type.name, typeWeight);
     const typePolicy = readPolicy(type.astNode?.directives);
     if (typePolicy) {
       if (ROOT_TYPES.has(type.name)) throw sdlError(typePolicy.node, `put access directives on the fields of ${type.name}, not on the type`);
@@ -189,6 +204,8 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
         if (windowMs < 1) throw sdlError(limit.node, '@rateLimit: a window is at least 1ms');
         plan.rateLimits.set(where, { max: limit.max, windowMs, node: limit.node });
       }
+      const declaredCost = planFieldCost(type, field, Boolean(rest || ref));
+      if (declaredCost) plan.costs.set(where, declaredCost);
       if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
       else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
@@ -352,9 +369,11 @@ function planRef(
   return { kind: 'ref', service, typeName: type.name, fieldName: field.name, key: compileString(ref.key, roots), returns, node };
 }
 
-/** The file's definitions with REST directive usages removed, for the public schema. */
+const GATEWAY_DIRECTIVES = [REST_DIRECTIVE_NAMES, AUTH_DIRECTIVE_NAMES, RATE_LIMIT_DIRECTIVE_NAMES, COST_DIRECTIVE_NAMES, DISCRIMINATOR_DIRECTIVE_NAMES];
+
+/** The file's definitions with the gateway's directive usages removed, for the public schema. */
 function stripRestDirectives(document: DocumentNode): DocumentNode {
   return visit(document, {
-    [Kind.DIRECTIVE]: (node) => (REST_DIRECTIVE_NAMES.has(node.name.value) || AUTH_DIRECTIVE_NAMES.has(node.name.value) || RATE_LIMIT_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
+    [Kind.DIRECTIVE]: (node) => (GATEWAY_DIRECTIVES.some((names) => names.has(node.name.value)) ? null : undefined),
   });
 }

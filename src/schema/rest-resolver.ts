@@ -32,10 +32,10 @@ async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext
 }
 
 /** A @batch field: the parent's key goes to the request's grouped loader, one call per tick for all parents. */
-function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined): Resolver {
+function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight: number): Resolver {
   const batch = plan.batch as NonNullable<RestFieldPlan['batch']>;
   // Built once here; only the path and the other query parameters vary per call.
-  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength };
+  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength, weight };
   return async (parent, args, ctx) => {
     const scope: TemplateScope = { args, parent };
     const key = batch.key(scope);
@@ -46,9 +46,10 @@ function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, compl
   };
 }
 
-export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined): Resolver {
+/** `weight`: what each of the field's calls counts against the operation's cost budget (@cost). */
+export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight = 1): Resolver {
   if (plan.batch) {
-    const batched = createBatchedResolver(plan, config, completeWith);
+    const batched = createBatchedResolver(plan, config, completeWith, weight);
     GENERATED_RESOLVERS.add(batched);
     return batched;
   }
@@ -58,7 +59,7 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     const scope: TemplateScope = { args, parent };
     const path = plan.path(scope);
     if (path === undefined) return null; // a parent without the value the path needs has nothing to fetch
-    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope));
+    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight);
     if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
     if (returnsBoolean) return true;
     let value = res.body ?? null;

@@ -4,16 +4,30 @@
 // removed by a build-time schema transform.
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { stitchSchemas } from '@graphql-tools/stitch';
-import { getNamedType, GraphQLSchema, isNonNullType, validateSchema, type GraphQLFieldResolver } from 'graphql';
+import {
+  getNamedType,
+  GraphQLInterfaceType,
+  GraphQLSchema,
+  GraphQLUnionType,
+  isAbstractType,
+  isInterfaceType,
+  isNonNullType,
+  Kind,
+  validateSchema,
+  type GraphQLFieldResolver,
+} from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import { readTypeTag, typeTaggingResolver } from './abstract-type-resolver.ts';
 import { guardResolver } from './auth-guard.ts';
+import { buildCostModel, type CostModel } from './cost-model.ts';
 import { rateLimitResolver } from './rate-limit-guard.ts';
 import { checkEntities } from './check-entities.ts';
 import { combinePolicies, describePolicy, type AccessPolicy } from './directives/auth-directives.ts';
 import { loadSubgraph } from './load-subgraphs.ts';
+import type { Discriminator } from './plan-discriminator.ts';
 import { planSubgraph, type SubgraphPlan } from './plan-subgraph.ts';
 import { createRefResolver } from './ref-resolver.ts';
 import { createRestResolver } from './rest-resolver.ts';
@@ -24,18 +38,21 @@ export interface GatewaySchema {
   /** The owning service of each entity type: what the per-request loaders load through. */
   owners: ReadonlyMap<string, EntityOwner>;
   subgraphs: readonly SubgraphPlan[];
+  /** How each field's REST calls grow with its parents, for the cost estimate. */
+  costModel: CostModel;
 }
 
 // eslint-style `any`: graphql-tools types resolver maps loosely; each resolver is typed where it is made.
 type ResolverMap = Record<string, Record<string, GraphQLFieldResolver<any, any, any>>>;
 
-function resolversOf(plan: SubgraphPlan, owners: ReadonlyMap<string, EntityOwner>): ResolverMap {
+function resolversOf(plan: SubgraphPlan, owners: ReadonlyMap<string, EntityOwner>, costModel: CostModel): ResolverMap {
   const map: ResolverMap = {};
   for (const field of plan.fields) {
     const target = owners.get(field.returns.named);
+    const weight = costModel.get(`${field.typeName}.${field.fieldName}`)?.weight ?? 1;
     const resolver =
       field.kind === 'rest'
-        ? createRestResolver(field, plan.config, target && target.service !== plan.service ? target : undefined)
+        ? createRestResolver(field, plan.config, target && target.service !== plan.service ? target : undefined, weight)
         : createRefResolver(field, target as EntityOwner); // checkEntities guarantees every @ref target an owner
     (map[field.typeName] ??= {})[field.fieldName] = resolver as GraphQLFieldResolver<any, any, any>;
   }
@@ -58,8 +75,9 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
     .filter(([, config]) => config.schema !== undefined)
     .map(([name, config]) => planSubgraph(loadSubgraph(name, config), config));
   const owners = checkEntities(subgraphs);
+  const costModel = buildCostModel(subgraphs, owners);
 
-  const resolvers = subgraphs.map((s) => resolversOf(s, owners));
+  const resolvers = subgraphs.map((s) => resolversOf(s, owners, costModel));
   let stitched: GraphQLSchema;
   try {
     stitched = stitchSchemas({ typeDefs: subgraphs.map((s) => s.publicDocument), resolvers });
@@ -76,14 +94,23 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
     for (const [name, p] of s.policies.types) typePolicies.set(name, combinePolicies(typePolicies.get(name), p)!);
     for (const [name, p] of s.policies.fields) fieldPolicies.set(name, combinePolicies(fieldPolicies.get(name), p)!);
   }
+  const discriminators = new Map<string, Discriminator>();
+  for (const d of subgraphs.flatMap((s) => s.discriminators)) if (!discriminators.has(d.typeName)) discriminators.set(d.typeName, d);
   const schema = mapSchema(stitched, {
+    // graphql-jit calls resolveType outside any error handler: this one never throws (see abstract-type-resolver.ts).
+    [MapperKind.ABSTRACT_TYPE]: (type) =>
+      isInterfaceType(type) ? new GraphQLInterfaceType({ ...type.toConfig(), resolveType: readTypeTag }) : new GraphQLUnionType({ ...(type as GraphQLUnionType).toConfig(), resolveType: readTypeTag }),
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (internal.has(`${typeName}.${fieldName}`)) return null;
       // Each field gets exactly the generated resolver, unwrapped (stitch binds its own copy), and fields
       // with none read their parent's property with graphql-js's default resolver, the fastest there is
       // (stitch's merged default also checks for delegated objects, which never exist here).
-      const generated = resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName];
+      let generated = resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName];
       const where = `${typeName}.${fieldName}`;
+      const returned = getNamedType(field.type);
+      if (isAbstractType(returned)) {
+        generated = typeTaggingResolver(where, discriminators.get(returned.name) as Discriminator, generated, serviceDeclaring(subgraphs, typeName, fieldName));
+      }
       const policy = combinePolicies(fieldPolicies.get(where), typePolicies.get(getNamedType(field.type).name));
       const limit = fieldLimits.get(where);
       if (!policy && !limit) return { ...field, resolve: generated };
@@ -106,5 +133,14 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   });
   const errors = validateSchema(schema);
   if (errors.length > 0) throw new ConfigError(`the stitched schema is invalid: ${errors.map((e) => e.message).join('; ')}`);
-  return { schema, owners, subgraphs };
+  return { schema, owners, subgraphs, costModel };
+}
+
+/** The service whose file declares Type.field (for messages about its answers). */
+function serviceDeclaring(subgraphs: readonly SubgraphPlan[], typeName: string, fieldName: string): string | undefined {
+  return subgraphs.find((s) =>
+    s.publicDocument.definitions.some(
+      (d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === typeName && d.fields?.some((f) => f.name.value === fieldName),
+    ),
+  )?.service;
 }

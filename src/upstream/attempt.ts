@@ -1,10 +1,36 @@
 // One attempt on the instance the balancer chose, through its keep-alive pool. The pool enforces the
 // connect and first-byte timeouts; the call's deadline signal ends it when the total time is spent.
-// A resolver's call sends and parses JSON; a passthrough call streams its body both ways untouched.
+// A resolver's call sends and parses JSON, reading at most the service's maxResponseBytes; a
+// passthrough call streams its body both ways untouched.
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CallContext, UpstreamResponse } from './call.ts';
-import { failure, upstreamFailure } from './errors.ts';
+import { abortKind, failure, upstreamFailure } from './errors.ts';
 import type { Instance } from './instance.ts';
+
+/** Why an attempt that threw ended: its caller went away or ran out of time, its own deadline, or the transport. */
+function attemptFailure(ctx: CallContext, err: unknown) {
+  const caller = ctx.request.signal;
+  if (caller?.aborted) return failure(ctx.service.name, abortKind(caller), err);
+  // An abort is the call's deadline: report it as a timeout, whatever undici calls it.
+  if (ctx.deadline.aborted) return failure(ctx.service.name, 'timeout', err);
+  return upstreamFailure(ctx.service.name, err);
+}
+
+/** The body as text, refused as soon as it passes `limit` bytes (a chunked answer declares no size). */
+async function readCapped(body: Readable, limit: number, service: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw failure(service, 'too_large');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+}
 
 export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
   const instance = ctx.instance as Instance;
@@ -16,6 +42,7 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
     body = JSON.stringify(request.body);
     headers['content-type'] = 'application/json';
   }
+  const limit = service.config.maxResponseBytes;
   instance.pending++;
   try {
     const res = await instance.pool.request({
@@ -25,7 +52,18 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
       body,
       signal: ctx.deadline,
     });
-    const text = await res.body.text();
+    const declared = res.headers['content-length'];
+    let text: string;
+    if (declared !== undefined) {
+      // The HTTP parser frames the body by its declared length, so checking the header is enough.
+      if (Number(declared) > limit) {
+        res.body.destroy();
+        throw failure(service.name, 'too_large');
+      }
+      text = await res.body.text();
+    } else {
+      text = await readCapped(res.body, limit, service.name);
+    }
     if (text === '') return { status: res.statusCode, body: undefined };
     try {
       return { status: res.statusCode, body: JSON.parse(text) };
@@ -33,9 +71,7 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
       throw failure(service.name, 'invalid');
     }
   } catch (err) {
-    // An abort is the call's deadline: report it as a timeout, whatever undici calls it.
-    if (ctx.deadline.aborted) throw failure(service.name, 'timeout', err);
-    throw upstreamFailure(service.name, err);
+    throw attemptFailure(ctx, err);
   } finally {
     instance.pending--;
   }
@@ -54,9 +90,7 @@ async function rawAttempt(ctx: CallContext, instance: Instance): Promise<Upstrea
     });
     return { status: res.statusCode, body: undefined, raw: { headers: res.headers, body: res.body } };
   } catch (err) {
-    if (raw.signal.aborted) throw failure(ctx.service.name, 'cancelled', err);
-    if (ctx.deadline.aborted) throw failure(ctx.service.name, 'timeout', err);
-    throw upstreamFailure(ctx.service.name, err);
+    throw attemptFailure(ctx, err);
   } finally {
     instance.pending--;
   }

@@ -17,6 +17,11 @@ export interface UpstreamRequest {
   requestId: string;
   /** Headers the gateway adds to a JSON call: the caller's identity. */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The caller's end: aborted when its client goes away, or when a GraphQL operation's deadline passes
+   * (reason "deadline"). No attempt starts after it, and the one in flight ends.
+   */
+  signal?: AbortSignal | undefined;
   /** Passthrough: headers and body as they are, and the answer streamed back instead of parsed. */
   raw?: RawRequest;
 }
@@ -25,8 +30,6 @@ export interface RawRequest {
   headers: Record<string, string | string[]>;
   /** The body to stream to the service; null when the request has none (only then may it be retried). */
   body: Readable | null;
-  /** Aborted when the client goes away: the call to the service ends too. */
-  signal: AbortSignal;
 }
 
 export interface UpstreamResponse {

@@ -10,7 +10,9 @@ export type FailureKind =
   | 'timeout' // connect, first byte, or the call's total deadline
   | 'unavailable' // every instance's breaker is open: failed fast, no socket opened
   | 'invalid' // an answer that is not JSON
-  | 'cancelled'; // the client went away first (passthrough); the service is not to blame
+  | 'too_large' // an answer over the service's maxResponseBytes, refused unread
+  | 'deadline' // the GraphQL operation's own deadline passed first; the service is not to blame
+  | 'cancelled'; // the client went away first; the service is not to blame
 
 /** A call that got no usable HTTP answer. */
 export class UpstreamFailure extends Error {
@@ -28,8 +30,18 @@ const MESSAGES: Record<FailureKind, (service: string) => string> = {
   timeout: (s) => `${s} service did not answer in time`,
   unavailable: (s) => `${s} service is unavailable (circuit open)`,
   invalid: (s) => `${s} service answered with a body that is not JSON`,
+  too_large: (s) => `${s} service answered with a body over its maxResponseBytes limit`,
+  deadline: (s) => `the operation ran out of time (graphql.operationTimeout) before ${s} service answered`,
   cancelled: (s) => `the call to ${s} was cancelled: the client went away`,
 };
+
+/** Failures that say nothing about a service's health: its breaker does not count them, and they are not retried. */
+export const NOT_THE_SERVICES_FAULT: ReadonlySet<FailureKind> = new Set(['cancelled', 'deadline', 'too_large']);
+
+/** Why a caller's signal was aborted: the reason it was given ("deadline"), else the client went away. */
+export function abortKind(signal: AbortSignal): FailureKind {
+  return signal.reason === 'deadline' ? 'deadline' : 'cancelled';
+}
 
 /**
  * A 5xx answer, thrown inside the breaker so that it counts as a failure, and turned back into the
@@ -66,6 +78,8 @@ const CODES: Record<FailureKind, GatewayErrorCode> = {
   timeout: 'GATEWAY_TIMEOUT',
   unavailable: 'SERVICE_UNAVAILABLE',
   invalid: 'UPSTREAM_ERROR',
+  too_large: 'UPSTREAM_ERROR',
+  deadline: 'GATEWAY_TIMEOUT',
   cancelled: 'UPSTREAM_ERROR',
 };
 

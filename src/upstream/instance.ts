@@ -3,7 +3,7 @@ import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Call, CallContext, UpstreamResponse } from './call.ts';
-import { UpstreamFailure } from './errors.ts';
+import { NOT_THE_SERVICES_FAULT, UpstreamFailure } from './errors.ts';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
@@ -38,8 +38,9 @@ export class Instance {
       rollingCountTimeout: b.windowMs,
       rollingCountBuckets: b.buckets,
       resetTimeout: b.resetTimeoutMs,
-      // A call its client cancelled says nothing about the service's health.
-      errorFilter: (err: unknown) => err instanceof UpstreamFailure && err.kind === 'cancelled',
+      // A call its client cancelled (or its operation's deadline ended, or whose answer was over the size
+      // limit) says nothing about the service's health.
+      errorFilter: (err: unknown) => err instanceof UpstreamFailure && NOT_THE_SERVICES_FAULT.has(err.kind),
     });
   }
 

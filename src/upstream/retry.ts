@@ -2,7 +2,7 @@
 // list; never POST or PATCH) with no streamed body, only for failures a retry can help (no answer,
 // timeouts, 502/503/504), within the service's retry budget and the call's deadline.
 import type { Interceptor, UpstreamResponse } from './call.ts';
-import { failure, UpstreamFailure } from './errors.ts';
+import { abortKind, failure, UpstreamFailure } from './errors.ts';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -47,7 +47,7 @@ export const retry: Interceptor = (next) => async (ctx) => {
     (outcome as UpstreamResponse).raw?.body.resume(); // a discarded streamed answer still frees its socket
     const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** ctx.attempt);
     await sleep(Math.random() * cap, ctx.deadline);
-    if (ctx.deadline.aborted) throw failure(service.name, 'timeout');
+    if (ctx.deadline.aborted) throw failure(service.name, request.signal?.aborted ? abortKind(request.signal) : 'timeout');
     ctx.attempt++;
   }
 };

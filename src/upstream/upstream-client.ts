@@ -5,7 +5,7 @@ import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Call, CallContext, HttpMethod, UpstreamRequest, UpstreamResponse } from './call.ts';
 import { composeCall } from './compose.ts';
-import { failure, upstreamFailure } from './errors.ts';
+import { abortKind, failure, upstreamFailure } from './errors.ts';
 import type { BreakerState } from './instance.ts';
 import { ServiceRuntime } from './service-runtime.ts';
 
@@ -64,6 +64,7 @@ export class UpstreamClient {
     // The deadline's timer is cleared as soon as the call ends: AbortSignal.timeout() would keep a timer
     // and a signal alive for the whole timeout after every call, which the garbage collector then pays for.
     const deadline = new AbortController();
+    const onCallerAbort = (): void => deadline.abort();
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {
       timer = setTimeout(() => deadline.abort(), service.config.timeoutMs);
@@ -74,12 +75,17 @@ export class UpstreamClient {
     const upload = request.raw?.body;
     if (upload && !upload.readableEnded) upload.once('end', arm);
     else arm();
-    // A passthrough call ends when its client goes away; after the answer's headers the deadline no
+    // A call ends when its caller does: a passthrough client that went away, a GraphQL operation whose
+    // deadline passed or whose client went away. After a passthrough answer's headers the deadline no
     // longer runs (a large body may take longer), but this still ends the body's stream.
-    const gone = request.raw?.signal;
-    if (gone) {
-      if (gone.aborted) deadline.abort();
-      else gone.addEventListener('abort', () => deadline.abort(), { once: true });
+    const caller = request.signal;
+    if (caller) {
+      if (caller.aborted) {
+        clearTimeout(timer);
+        if (upload) upload.off('end', arm);
+        throw failure(serviceName, abortKind(caller));
+      }
+      caller.addEventListener('abort', onCallerAbort, { once: true });
     }
     const ctx: CallContext = { service, request, deadline: deadline.signal, attempt: 0 };
     const started = performance.now();
@@ -92,6 +98,7 @@ export class UpstreamClient {
       throw upstreamFailure(serviceName, err);
     } finally {
       if (upload) upload.off('end', arm);
+      caller?.removeEventListener('abort', onCallerAbort);
       clearTimeout(timer);
       const log = this.#logger.enabled('info');
       if (onCall || log) {

@@ -1,7 +1,8 @@
 // A real HTTP server on port 0 that misbehaves on command: answers with any status and body, hangs,
-// resets the connection, sends a body that is not JSON, answers slowly, or recovers by passing requests
+// resets the connection, sends a body that is not JSON or a very large one, answers slowly, or recovers by passing requests
 // on to a real service. A sequence plays one mode per request (the last one repeats). Every request is
 // recorded.
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { closeServer, listen } from './listen.ts';
 
@@ -14,6 +15,8 @@ export type FaultMode =
   | { kind: 'proxy'; to: string }
   /** Answer slowly: wait, then behave as `then`. */
   | { kind: 'delay'; ms: number; then: FaultMode }
+  /** A JSON array of `bytes` bytes or more, with Content-Length or chunked (no declared size). */
+  | { kind: 'large'; bytes: number; chunked: boolean }
   /** One mode per request, in order; the last repeats. */
   | { kind: 'sequence'; modes: FaultMode[] };
 
@@ -30,6 +33,10 @@ export interface FaultUpstream {
   /** The most requests it has had in flight at once. */
   readonly maxInFlight: number;
   setMode(mode: FaultMode): void;
+  /** Resolves when the next request has arrived whole. */
+  nextRequest(): Promise<RecordedRequest>;
+  /** Resolves when the next request is closed by the gateway before it was answered. */
+  nextCancelled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +45,7 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
+  const events = new EventEmitter();
   const server = createServer((req, res) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -46,13 +54,18 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
       if (counted) inFlight--;
       counted = false;
     };
-    res.once('close', done);
+    res.once('close', () => {
+      done();
+      if (!res.writableFinished) events.emit('cancelled');
+    });
     const chunks: Buffer[] = [];
     let requestBody = '';
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requestBody = Buffer.concat(chunks).toString();
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: requestBody });
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: requestBody };
+      requests.push(recorded);
+      events.emit('request', recorded);
       let current = mode;
       if (current.kind === 'sequence') {
         current = current.modes.length > 1 ? (current.modes.shift() as FaultMode) : (current.modes[0] as FaultMode);
@@ -93,6 +106,16 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
           res.end(body);
           return;
         }
+        case 'large': {
+          const item = JSON.stringify({ id: '1', name: 'x'.repeat(1000) });
+          const count = Math.ceil(current.bytes / (item.length + 1));
+          const body = `[${Array.from({ length: count }, () => item).join(',')}]`;
+          res.writeHead(200, current.chunked ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+          if (!current.chunked) return void res.end(body);
+          for (let i = 0; i < body.length; i += 64 * 1024) res.write(body.slice(i, i + 64 * 1024));
+          res.end();
+          return;
+        }
         case 'sequence':
           res.writeHead(500);
           res.end();
@@ -107,6 +130,10 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
       return maxInFlight;
     },
     setMode: (m) => (mode = m),
+    nextRequest: async () => ((await once(events, 'request')) as [RecordedRequest])[0],
+    nextCancelled: async () => {
+      await once(events, 'cancelled');
+    },
     close: () => closeServer(server),
   };
 }

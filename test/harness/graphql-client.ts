@@ -7,7 +7,10 @@ export interface GraphQLErrorBody {
 export interface GraphQLBody<D = any> {
   data?: D | null;
   errors?: GraphQLErrorBody[];
-  extensions?: { upstream?: { calls: number; requests: Array<{ service: string; method: string; path: string; status: number }> } };
+  extensions?: {
+    upstream?: { calls: number; requests: Array<{ service: string; method: string; path: string; status: number }> };
+    cost?: { estimated: { calls: number; items: number }; actual: { calls: number } };
+  };
 }
 export interface GqlResult<D = any> {
   status: number;
@@ -18,12 +21,13 @@ export interface GqlResult<D = any> {
 export async function gql<D = any>(
   baseUrl: string,
   query: string,
-  options: { variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  options: { variables?: Record<string, unknown>; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<GqlResult<D>> {
   const res = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
     body: JSON.stringify({ query, variables: options.variables }),
+    signal: options.signal ?? null,
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLBody<D> };
 }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createGateway, type Gateway } from '../../src/create-gateway.ts';
+import type { Logger } from '../../src/logger.ts';
 import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
 import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { closeServer, listen } from './listen.ts';
@@ -28,6 +29,10 @@ export interface StackOptions {
   config?: Record<string, unknown>;
   /** Per-service overrides, e.g. { movies: { timeout: "200ms" } }. */
   serviceConfig?: Record<string, Record<string, unknown>>;
+  /** Environment of the config (e.g. NODE_ENV=production for the production preset). */
+  env?: NodeJS.ProcessEnv;
+  /** The gateway's logger (default: the config's level, silent in tests). */
+  logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -41,7 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { services: extraServices, ...rest } = (options.config ?? {}) as { services?: Record<string, unknown> };
   const config = loadConfig({
     envFile: false,
-    env: {},
+    env: options.env ?? {},
     overrides: {
       port: 0,
       logLevel: 'silent',
@@ -56,7 +61,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     },
   });
-  const gateway = createGateway(config);
+  const gateway = createGateway(config, options.logger ? { logger: options.logger } : {});
   const gatewayUrl = await gateway.listen();
   return {
     gatewayUrl,

@@ -96,8 +96,8 @@ describe('queries across services', () => {
     expect(types).not.toContain('RestTemplate');
   });
 
-  it('answers queries sent with GET', async () => {
-    const res = await fetch(`${stack.gatewayUrl}/graphql?query=${encodeURIComponent('{ user(id: "2") { id } }')}`, { headers: { accept: 'application/json' } });
+  it('answers queries sent with GET (with a CSRF preflight header)', async () => {
+    const res = await fetch(`${stack.gatewayUrl}/graphql?query=${encodeURIComponent('{ user(id: "2") { id } }')}`, { headers: { accept: 'application/json', 'x-graphql-csrf': '1' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ data: { user: { id: '2' } } });
   });

@@ -131,7 +131,7 @@ describe('secure defaults', () => {
   });
 
   it('refuses a mutation sent with GET', async () => {
-    const res = await fetch(`${stack.gatewayUrl}/graphql?query=${encodeURIComponent('mutation { deleteUser(id: "2") { id } }')}`, { headers: { accept: 'application/json' } });
+    const res = await fetch(`${stack.gatewayUrl}/graphql?query=${encodeURIComponent('mutation { deleteUser(id: "2") { id } }')}`, { headers: { accept: 'application/json', 'x-graphql-csrf': '1' } });
     expect(res.status).toBe(405);
     expect((await (await fetch(`${stack.usersUrl}/users/2`)).json()).id).toBe('2');
   });

@@ -243,6 +243,18 @@ describe('path traversal', () => {
     '/users\\..\\movies',
     '/users//1',
     '/users/%zz',
+    '/users/%c0%ae%c0%ae/movies/1', // overlong UTF-8 dots
+    '/users/%e0%80%ae%e0%80%ae/movies/1', // overlong, three bytes
+    '/users/%ff/1', // not UTF-8 at all
+    '/users/%e2%82/1', // truncated sequence
+    '/users/%ed%a0%80/1', // a lone surrogate
+    '/users/..;/movies/1', // Tomcat and Spring read this as ".."
+    '/users/.;x/1',
+    '/users/..;jsessionid=1/movies',
+    '/users/1%00.json', // NUL
+    '/users/1%0d%0aX-Injected:%20yes', // CR LF
+    '/users/1%7f',
+    '/users/1%c2%85', // C1 control (NEL)
   ];
   for (const path of attempts) {
     it(`refuses ${path} with 400 and sends nothing on`, async () => {

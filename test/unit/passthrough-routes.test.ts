@@ -32,9 +32,21 @@ describe('accessOf', () => {
 });
 
 describe('checkPath', () => {
-  it('accepts ordinary paths, including escapes of other characters', () => {
+  it('accepts ordinary paths, including escapes of other characters, UTF-8 and ";" elsewhere', () => {
     expect(checkPath('/users/7')).toEqual({ ok: true });
     expect(checkPath('/users/a%20b/')).toEqual({ ok: true });
+    expect(checkPath('/users/%C3%A9t%C3%A9')).toEqual({ ok: true });
+    expect(checkPath('/users/7;v=1')).toEqual({ ok: true });
+    expect(checkPath('/users/...')).toEqual({ ok: true });
+  });
+
+  it('refuses, once decoded, invalid UTF-8, control characters and ";" parameters on dot segments, saying which', () => {
+    expect(checkPath('/a/%c0%ae%c0%ae/b')).toEqual({ ok: false, reason: 'escapes must be valid UTF-8 (no overlong or truncated sequences)' });
+    expect(checkPath('/a/1%00.json')).toEqual({ ok: false, reason: 'control characters and NUL are not allowed in paths' });
+    expect(checkPath('/a/..;/b')).toEqual({ ok: false, reason: 'dot segments with ";" parameters ("..;") are not allowed in paths' });
+    expect(checkPath('/a/%3B/b')).toEqual({ ok: true });
+    expect(checkPath('/a/é')).toEqual({ ok: false, reason: 'characters outside printable ASCII must be percent-encoded' });
+    expect(checkPath('/a/..%3Bx/b')).toEqual({ ok: false, reason: 'dot segments with ";" parameters ("..;") are not allowed in paths' });
   });
 
   it('refuses every spelling of a dot segment or a separator', () => {

@@ -1,17 +1,22 @@
-// Dev mode: adds `extensions.upstream` to every result, the REST calls the operation made (service,
-// method, path, status, ms) and their count, so a developer sees the cost of a query in GraphiQL.
+// Dev mode: adds to every result `extensions.upstream`, the REST calls the operation made (service,
+// method, path, status, ms) and their count, and `extensions.cost`, the operation's estimated worst case
+// next to the calls it actually made, so a developer sees the cost of a query in GraphiQL.
 import type { Plugin } from 'graphql-yoga';
 import type { ResolverContext } from '../../schema/resolver-context.ts';
+import type { CostContext } from './use-operation-limits.ts';
 
-export function useUpstreamTrace(): Plugin<ResolverContext> {
+export function useUpstreamTrace(): Plugin<ResolverContext & CostContext> {
   return {
     onExecute({ args }) {
-      const calls = args.contextValue.rest.calls;
+      const context = args.contextValue;
+      const calls = context.rest.calls;
       if (!calls) return;
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
-          setResult({ ...result, extensions: { ...result.extensions, upstream: { calls: calls.length, requests: calls } } });
+          const estimate = context.costEstimate;
+          const cost = estimate && { estimated: { calls: estimate.calls, items: estimate.items }, actual: { calls: context.rest.spent } };
+          setResult({ ...result, extensions: { ...result.extensions, upstream: { calls: calls.length, requests: calls }, ...(cost && { cost }) } });
         },
       };
     },

@@ -10,6 +10,7 @@ const owner = (overrides: Partial<EntityOwner> = {}): EntityOwner => ({
   maxBatchSize: 500,
   maxUrlLength: 8000,
   maxConcurrency: 4,
+  weight: 1,
   ...overrides,
 });
 
@@ -53,7 +54,7 @@ describe('groupedBatchFn', () => {
       calls.push(path);
       return { status: 200, body: [{ id: '1', d: 'a' }, { id: '2', d: 'b' }, { id: '3', d: 'a' }] };
     };
-    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000 }, get);
+    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000, weight: 1 }, get);
     const out = await load(['a', 'b', 'c']);
     expect(calls).toEqual(['/movies?genre=Drama&directorIds=a,b,c']);
     expect(out).toEqual([[{ id: '1', d: 'a' }, { id: '3', d: 'a' }], [{ id: '2', d: 'b' }], []]);
