@@ -1,7 +1,8 @@
 // GraphQL benchmark: this gateway against the hand-written Yoga + DataLoader baseline of ../shared/peers,
 // on the same upstream services in the same run, with wrk on loopback. Prints requests per second, p50
-// and p99 latency, REST calls per query and peak RSS for each, and their ratios; then the latency of
-// answers while a service's breaker is open.
+// and p99 latency, REST calls per query and peak RSS for each, and their ratios; what the operation
+// limits and cost estimate cost (the gateway again with graphql.limits.enabled false); then the latency
+// of answers while a service's breaker is open.
 //   npm run bench -- [--seconds 10] [--rounds 3] [--connections 50] [--upstreams peers|project]
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -93,7 +94,10 @@ async function main(): Promise<void> {
   cpSync(join(PEERS, 'baseline-graphql'), join(work, 'baseline-graphql'), { recursive: true });
   const baseline = await start('baseline', node, [join(work, 'baseline-graphql/server.mjs')], `http://127.0.0.1:${port + 11}`, { ...upstreamEnv, PORT: String(port + 11) }, '/graphql?query=%7B__typename%7D');
   const gateway = await start('gateway', node, buildGateway(ROOT), `http://127.0.0.1:${port + 12}`, { ...upstreamEnv, PORT: String(port + 12) }, '/healthz');
-  const targets: Target[] = [baseline, gateway].map((server) => ({ name: server.name, server, runs: [], calls: [] }));
+  const noLimitsConfig = join(work, 'no-limits.config.json');
+  writeFileSync(noLimitsConfig, JSON.stringify({ graphql: { limits: { enabled: false } } }));
+  const noLimits = await start('gateway (limits off)', node, [...buildGateway(ROOT), '--config', noLimitsConfig], `http://127.0.0.1:${port + 14}`, { ...upstreamEnv, PORT: String(port + 14) }, '/healthz');
+  const targets: Target[] = [baseline, gateway, noLimits].map((server) => ({ name: server.name, server, runs: [], calls: [] }));
   for (const t of targets) await checkAnswers(t.server);
 
   const open = await measureBreakerOpen(usersUrl, work);
@@ -109,13 +113,14 @@ async function main(): Promise<void> {
     }
   }
 
-  const [b, g] = targets as [Target, Target];
+  const [b, g, n] = targets as [Target, Target, Target];
   const row = (t: Target) => {
     const rps = median(t.runs.map((r) => r.rps));
     return { rps, p50: median(t.runs.map((r) => r.p50Ms)), p99: median(t.runs.map((r) => r.p99Ms)), calls: median(t.calls), rss: peakRssMb(t.server.child), errors: t.runs.reduce((n, r) => n + r.errors, 0) };
   };
   const rb = row(b);
   const rg = row(g);
+  const rn = row(n);
   const lines = [
     `GraphQL: ${QUERY}`,
     `wrk -t2 -c${connections}, ${rounds} x ${seconds}s (medians), upstreams: ${extra.upstreams}; node ${process.version}; ${new Date().toISOString()}`,
@@ -125,6 +130,9 @@ async function main(): Promise<void> {
     `| baseline (Yoga + DataLoader, hand-written) | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} | ${fmt(rb.p99, 2)} | ${fmt(rb.calls, 2)} | ${fmt(rb.rss)} | ${rb.errors} |`,
     `| this gateway | ${fmt(rg.rps)} | ${fmt(rg.p50, 2)} | ${fmt(rg.p99, 2)} | ${fmt(rg.calls, 2)} | ${fmt(rg.rss)} | ${rg.errors} |`,
     `| ratio (gateway / baseline) | ${fmt(rg.rps / rb.rps, 2)}× | ${fmt(rg.p50 / rb.p50, 2)}× | ${fmt(rg.p99 / rb.p99, 2)}× | ${fmt(rg.calls / rb.calls, 2)}× | ${fmt(rg.rss / rb.rss, 2)}× | |`,
+    `| this gateway, operation limits and cost estimate off | ${fmt(rn.rps)} | ${fmt(rn.p50, 2)} | ${fmt(rn.p99, 2)} | ${fmt(rn.calls, 2)} | ${fmt(rn.rss)} | ${rn.errors} |`,
+    '',
+    `What the limits and the cost estimate cost: ${fmt((1 - rg.rps / rn.rps) * 100, 1)} % of throughput (gateway ${fmt(rg.rps)} vs ${fmt(rn.rps)} req/s with them off; target under 3 %).`,
     '',
     'Answers while the movies breaker is open ({ movies(limit: 1) { id } } → SERVICE_UNAVAILABLE, no upstream call):',
     '',
@@ -134,7 +142,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, `bench/results/graphql-${Date.now()}.json`), JSON.stringify({ baseline: rb, gateway: rg, breakerOpen: open }, null, 2));
+  writeFileSync(join(ROOT, `bench/results/graphql-${Date.now()}.json`), JSON.stringify({ baseline: rb, gateway: rg, gatewayLimitsOff: rn, breakerOpen: open }, null, 2));
 }
 
 main()

@@ -159,6 +159,8 @@ export const LIMIT_NAMES = ['depth', 'aliases', 'rootFields', 'directives', 'tok
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface OperationLimits {
+  /** Check the limits and the cost estimate at all (the run-time guards stay on either way). @default true */
+  enabled: boolean;
   /** Deepest field nesting (`{ a { b } }` is 2); __typename and, while introspection is on, introspection's own nesting do not count. @default 10 */
   depth: number;
   /** Aliased fields, fragments expanded. @default 15 */
@@ -286,7 +288,7 @@ export const GATEWAY_DEFAULTS = Object.freeze({
     csrfPrevention: true,
     operationTimeoutMs: 30_000, // 30 s for a whole operation
     // Anchored on Apollo Router and GraphQL Armor: deep enough for users → favoriteMovies → director → …
-    limits: { depth: 10, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000, warnOnly: [] as LimitName[] },
+    limits: { enabled: true, depth: 10, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000, warnOnly: [] as LimitName[] },
     cost: { maxCalls: 50, maxItems: 50_000, defaultListSize: 10, runtimeMaxCalls: 100, warnOnly: false },
   },
   cors: { origins: [] as string[] },

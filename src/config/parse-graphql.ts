@@ -28,7 +28,8 @@ export function applyGraphqlLayer(g: GatewayConfig['graphql'], raw: unknown, whe
     if (g.operationTimeoutMs < 10) fail(where('/operationTimeout'), 'expected at least 10ms');
   }
   if (r.limits !== undefined) {
-    const l = parseObject(r.limits, where('/limits'), [...LIMIT_NAMES, 'warnOnly']);
+    const l = parseObject(r.limits, where('/limits'), ['enabled', ...LIMIT_NAMES, 'warnOnly']);
+    if (l.enabled !== undefined) g.limits.enabled = parseBoolean(l.enabled, where('/limits/enabled'));
     for (const name of LIMIT_NAMES) {
       if (l[name] !== undefined) g.limits[name] = parseInteger(l[name], where(`/limits/${name}`), 1, MAX);
     }

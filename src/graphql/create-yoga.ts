@@ -99,7 +99,7 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
       ...(limiter ? [useRateLimit(limiter, config.rateLimit.operation, clientAddress)] : []),
       ...(graphql.introspection ? [] : [useIntrospectionDisabled()]),
       ...(graphql.fieldSuggestions ? [] : [useHideSuggestions()]),
-      useOperationLimits({ limits: graphql.limits, cost: graphql.cost, costModel, ignoreIntrospectionDepth: graphql.introspection, logger }),
+      ...(graphql.limits.enabled ? [useOperationLimits({ limits: graphql.limits, cost: graphql.cost, costModel, ignoreIntrospectionDepth: graphql.introspection, logger })] : []),
       useGraphQlJit(),
       ...(trace ? [useUpstreamTrace()] : []),
     ],

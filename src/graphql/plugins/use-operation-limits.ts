@@ -4,7 +4,7 @@
 // REST calls and items from the cost model. Each refusal is HTTP 400 with its own code, the limit and
 // what was found; a limit in warnOnly logs instead and lets the operation run. The shape of an
 // operation is measured once per parsed document (Yoga caches documents by their text).
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { CostLimits, LimitName, OperationLimits } from '../../config/config-schema.ts';
 import type { GatewayErrorCode } from '../../errors.ts';
@@ -71,27 +71,21 @@ export function useOperationLimits({ limits, cost, costModel, ignoreIntrospectio
     return analysis;
   };
 
+  const tokenMessage = `The document has more than ${limits.tokens} tokens, over the limit (graphql.limits.tokens); it was refused while parsing.`;
+  const parseWithTokenLimit: typeof parse = (source, options) => {
+    try {
+      return parse(source, { ...options, maxTokens: limits.tokens });
+    } catch (err) {
+      if (!(err instanceof GraphQLError) || !TOKEN_LIMIT.test(err.message)) throw err;
+      if (!warnOnly.has('tokens')) throw tokensRefusal(tokenMessage, limits.tokens);
+      logger.warn('operation over a limit (warn only)', { limit: 'tokens', max: limits.tokens });
+      return parse(source, options);
+    }
+  };
+
   return {
-    onParse({ parseFn, setParseFn }) {
-      setParseFn((source, options) => {
-        try {
-          return parseFn(source, { ...options, maxTokens: limits.tokens });
-        } catch (err) {
-          if (!(err instanceof GraphQLError) || !TOKEN_LIMIT.test(err.message)) throw err;
-          const message = `The document has more than ${limits.tokens} tokens, over the limit (graphql.limits.tokens); it was refused while parsing.`;
-          if (!warnOnly.has('tokens')) throw refusal('MAX_TOKENS_EXCEEDED', message, { limit: limits.tokens });
-          logger.warn('operation over a limit (warn only)', { limit: 'tokens', max: limits.tokens });
-          return parseFn(source, options);
-        }
-      });
-    },
-    // Yoga marks every parse failure as the spec's own (answered 200 to application/json, after this
-    // plugin's hooks have run); a refused document is answered 400 like the other limits.
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      if (result.errors?.length === 1 && (result.errors[0] as GraphQLError).extensions?.code === 'MAX_TOKENS_EXCEEDED') {
-        setResult({ ...result, extensions: { ...result.extensions, http: { status: 400 } } });
-      }
+    onParse({ setParseFn }) {
+      setParseFn(parseWithTokenLimit);
     },
     onExecute({ args, setResultAndStopExecution }) {
       const analysis = analyze(args.document, args.operationName);
@@ -136,3 +130,14 @@ export function useOperationLimits({ limits, cost, costModel, ignoreIntrospectio
 }
 
 const safe = (n: number): number | string => (Number.isSafeInteger(n) ? n : count(n));
+
+/**
+ * A refused document is answered 400 like the other limits. Yoga marks every parse failure as the
+ * spec's own (`http.spec ||= true`: 200 to an application/json client) after this plugin's hooks, so
+ * this one's `spec` reads false whatever is written to it.
+ */
+function tokensRefusal(message: string, limit: number): GraphQLError {
+  const error = refusal('MAX_TOKENS_EXCEEDED', message, { limit });
+  Object.defineProperty(error.extensions.http, 'spec', { get: () => false, set: () => {}, enumerable: false });
+  return error;
+}
