@@ -115,7 +115,7 @@ function yogaLogging(logger: Logger) {
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Users from the users service, their favorite movies from the movies service,
 # and each movie's director from the users service again: three REST calls in all
-# (see "extensions.upstream" in the result).
+# (see "extensions.upstream" and "extensions.cost" in the result).
 {
   users(limit: 5) {
     id

@@ -5,7 +5,7 @@
 import DataLoader from 'dataloader';
 import type { IdentityHeaders } from '../auth/identity-headers.ts';
 import { gatewayGraphQLError } from '../errors.ts';
-import { failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
+import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
 import { RequestCache } from './request-cache.ts';
@@ -19,8 +19,8 @@ export interface RestScopeOptions {
   /** Most REST calls (weighted by @cost) the operation may make; past it, calls fail with COST_LIMIT_EXCEEDED. */
   maxCalls: number;
   /**
-   * Aborted, with an UpstreamFailure as its reason, when the operation's deadline passes or its client
-   * goes away: no further call starts and the calls in flight end.
+   * Aborted (reason "deadline", else the client went away) when the operation's deadline passes or its
+   * client goes away: no further call starts and the calls in flight end.
    */
   signal?: AbortSignal | undefined;
 }
@@ -98,7 +98,7 @@ export class RestScope {
   async #send(service: string, method: HttpMethod, path: string, body: unknown, weight: number): Promise<UpstreamResponse> {
     // Checked before the call starts: an operation past its deadline, or whose client is gone, or over
     // its call budget, sends nothing more.
-    if (this.#signal?.aborted) throw failureToGraphQLError(this.#signal.reason as UpstreamFailure);
+    if (this.#signal?.aborted) throw failureToGraphQLError(failure(service, abortKind(this.#signal)));
     if (this.spent + weight > this.#maxCalls) {
       throw gatewayGraphQLError('COST_LIMIT_EXCEEDED', `the operation reached its limit of ${this.#maxCalls} REST calls; the rest of it was not fetched`, service);
     }

@@ -6,6 +6,7 @@ import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstrea
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
+import { adminHeaders } from '../harness/test-tokens.ts';
 
 const QUERY = '{ users(limit: 2) { id favoriteMovies { id director { id name } } } }';
 
@@ -57,6 +58,21 @@ describe('one deadline for the whole operation', () => {
     } finally {
       await guarded.close();
       await real.close();
+    }
+  });
+
+  it('a call that would start after the deadline is never sent: serial mutations stop at the first that ran out of time', async () => {
+    slowMovies = await startFaultUpstream({ kind: 'hang' });
+    const guarded = await startStack({ moviesUrl: slowMovies.url, config: { graphql: { operationTimeout: '150ms' } } });
+    try {
+      const { body } = await gql(guarded.gatewayUrl, 'mutation { a: deleteMovie(id: "1") { id } b: deleteMovie(id: "2") { id } }', { headers: await adminHeaders() });
+      expect(body.data).toEqual({ a: null, b: null });
+      expect(codesOf(body)).toEqual(['GATEWAY_TIMEOUT', 'GATEWAY_TIMEOUT']);
+      expect(body.errors?.[1]).toMatchObject({ path: ['b'], message: 'the operation ran out of time (graphql.operationTimeout) before movies service answered', extensions: { service: 'movies' } });
+      // Mutations run one after another: the second was refused before it was sent.
+      expect(slowMovies.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /movies/1']);
+    } finally {
+      await guarded.close();
     }
   });
 });
