@@ -19,6 +19,8 @@ export interface FieldCost {
   /** A @rest field whose answer is completed by another service's entity loader: a batch per `batchSize` items. */
   completion: { batchSize: number; weight: number } | undefined;
   listSize: ListSize | undefined;
+  /** An @ref list whose keys are this argument: its length is the list's size. */
+  keysArgument?: string | undefined;
 }
 
 export type CostModel = ReadonlyMap<string, FieldCost>;
@@ -39,7 +41,7 @@ export function buildCostModel(subgraphs: readonly SubgraphPlan[], owners: Reado
       const listSize = declared?.listSize;
       if (field.kind === 'ref') {
         const target = owner as EntityOwner; // checkEntities gives every @ref target an owner
-        model.set(where, { calls: 'perKeyBatch', batchSize: keysPerCall(target), weight: declared?.weight ?? target.weight, completion: undefined, listSize });
+        model.set(where, { calls: 'perKeyBatch', batchSize: keysPerCall(target), weight: declared?.weight ?? target.weight, completion: undefined, listSize, keysArgument: field.keyArgument });
         continue;
       }
       const completion = owner && owner.service !== plan.service ? { batchSize: keysPerCall(owner), weight: owner.weight } : undefined;

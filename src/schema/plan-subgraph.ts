@@ -88,6 +88,8 @@ export interface RefFieldPlan {
   typeName: string;
   fieldName: string;
   key: Getter;
+  /** The list argument the keys come from ("{args.ids}"): the operation itself says how many there are. */
+  keyArgument: string | undefined;
   returns: ReturnShape;
   node: ConstDirectiveNode;
 }
@@ -366,7 +368,8 @@ function planRef(
   if (sourceIsList !== returns.list) {
     throw sdlError(node, `${where}: ${holder.text} is ${sourceIsList ? 'a list' : 'a single value'}, so the field must return ${sourceIsList ? 'a list' : 'a single'} ${returns.named}`);
   }
-  return { kind: 'ref', service, typeName: type.name, fieldName: field.name, key: compileString(ref.key, roots), returns, node };
+  const keyArgument = holder.root === 'args' && returns.list ? name : undefined;
+  return { kind: 'ref', service, typeName: type.name, fieldName: field.name, key: compileString(ref.key, roots), keyArgument, returns, node };
 }
 
 const GATEWAY_DIRECTIVES = [REST_DIRECTIVE_NAMES, AUTH_DIRECTIVE_NAMES, RATE_LIMIT_DIRECTIVE_NAMES, COST_DIRECTIVE_NAMES, DISCRIMINATOR_DIRECTIVE_NAMES];

@@ -89,17 +89,24 @@ export function estimateCost({ schema, model, operation, fragments, variables, d
     return dearest;
   };
 
-  const argument = (node: FieldNode, field: GraphQLField<unknown, unknown>, name: string): number | undefined => {
+  const argumentValue = (node: FieldNode, field: GraphQLField<unknown, unknown>, name: string): unknown => {
     const def = field.args.find((a) => a.name === name);
     if (!def) return undefined;
     const given = node.arguments?.find((a) => a.name.value === name);
-    let value: unknown = def.defaultValue;
-    if (given) value = given.value.kind === Kind.VARIABLE ? (variables?.[given.value.name.value] ?? variableDefault(operation, given.value.name.value, def.type)) : valueFromAST(given.value, def.type);
+    if (!given) return def.defaultValue;
+    return given.value.kind === Kind.VARIABLE ? (variables?.[given.value.name.value] ?? variableDefault(operation, given.value.name.value, def.type)) : valueFromAST(given.value, def.type);
+  };
+  const argument = (node: FieldNode, field: GraphQLField<unknown, unknown>, name: string): number | undefined => {
+    const value = argumentValue(node, field, name);
     return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : undefined;
   };
 
   /** How many entries the field's list may hold. */
   const sizeOf = (cost: FieldCost | undefined, node: FieldNode, field: GraphQLField<unknown, unknown>): number => {
+    if (cost?.keysArgument !== undefined) {
+      const keys = argumentValue(node, field, cost.keysArgument);
+      if (Array.isArray(keys)) return keys.length;
+    }
     const listSize = cost?.listSize;
     if (!listSize) return defaultListSize;
     const given = listSize.slicingArguments.map((name) => argument(node, field, name)).filter((n): n is number => n !== undefined);

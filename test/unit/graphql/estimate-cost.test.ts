@@ -77,6 +77,13 @@ describe('a fixture with every kind of plan', () => {
     expect(estimate('{ product(id: "1") { name } }')).toEqual({ calls: 2, items: 1 });
   });
 
+  it('sizes an @ref list by the keys the operation gives, literal or variable', () => {
+    const ids = Array.from({ length: 1200 }, (_, i) => String(i));
+    // 1,200 keys in batches of 500, each batch weighing 2.
+    expect(estimate('query ($ids: [ID!]!) { products(ids: $ids) { name } }', { ids })).toEqual({ calls: 3 * 2, items: 1200 });
+    expect(estimate('{ products(ids: ["1", "2"]) { name } }')).toEqual({ calls: 2, items: 2 });
+  });
+
   it('sizes the listed sizedFields, not the field itself', () => {
     expect(estimate('{ page(first: 30) { total names } }')).toEqual({ calls: 1, items: 1 + 30 });
   });
