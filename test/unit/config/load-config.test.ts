@@ -101,3 +101,36 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('the graphql section: limits, cost, production switches', () => {
+  const load = (graphql: unknown) => loadConfig({ envFile: false, env: {}, cwd: tmp(), overrides: { graphql } });
+  const error = (graphql: unknown): string => {
+    try {
+      load(graphql);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  it('reads every limit, the cost budget, the deadline and the switches over the defaults', () => {
+    const g = load({ limits: { depth: 6, warnOnly: ['aliases', 'tokens'] }, cost: { maxCalls: 9, warnOnly: true }, operationTimeout: '5s', introspection: false, csrfPrevention: false }).graphql;
+    expect(g.limits).toEqual({ enabled: true, depth: 6, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000, warnOnly: ['aliases', 'tokens'] });
+    expect(g.cost).toMatchObject({ maxCalls: 9, maxItems: 50_000, warnOnly: true });
+    expect(g).toMatchObject({ operationTimeoutMs: 5000, introspection: false, csrfPrevention: false, fieldSuggestions: true });
+    expect(load({ limits: { warnOnly: true } }).graphql.limits.warnOnly).toEqual(['depth', 'aliases', 'rootFields', 'directives', 'tokens', 'fields']);
+  });
+
+  it('refuses bad values with the key path', () => {
+    expect(error({ limits: { depth: 0 } })).toBe('config overrides#/graphql/limits/depth: expected an integer from 1 to 1000000000, got 0');
+    expect(error({ limits: { warnOnly: ['deep'] } })).toBe('config overrides#/graphql/limits/warnOnly/0: expected one of depth, aliases, rootFields, directives, tokens, fields, got "deep"');
+    expect(error({ limits: { height: 3 } })).toMatch(/^config overrides#\/graphql\/limits\/height: unknown key \(known: enabled, depth, /);
+    expect(error({ cost: { maxItems: 'lots' } })).toBe('config overrides#/graphql/cost/maxItems: expected an integer from 1 to 1000000000, got "lots"');
+    expect(error({ operationTimeout: '1ms' })).toBe('config overrides#/graphql/operationTimeout: expected at least 10ms');
+  });
+
+  it('reads a service\'s maxResponseBytes', () => {
+    const config = loadConfig({ envFile: false, env: {}, cwd: tmp(), overrides: { services: { users: { urls: ['http://u:1'], schema: 'x.graphql', maxResponseBytes: 4096 } } } });
+    expect(config.services.users?.maxResponseBytes).toBe(4096);
+  });
+});
