@@ -2,7 +2,7 @@
 // read in REST terms: @cost weighs the REST calls a field (or, on an entity type, each batch call that
 // loads it) makes; @listSize says how long a list can be. Read from the AST after validateSDL.
 import { parse, Source, type ConstDirectiveNode, type DocumentNode } from 'graphql';
-import { findDirective, valueFromLiteral } from './rest-directives.ts';
+import { directiveArgs, findDirective } from './rest-directives.ts';
 
 export const COST_DIRECTIVES_SDL = /* GraphQL */ `
   """
@@ -33,19 +33,15 @@ export interface ListSize {
   node: ConstDirectiveNode;
 }
 
-function args(node: ConstDirectiveNode): Record<string, unknown> {
-  return Object.fromEntries((node.arguments ?? []).map((a) => [a.name.value, valueFromLiteral(a.value)]));
-}
-
 export function readCost(directives: readonly ConstDirectiveNode[] | undefined): { weight: number; node: ConstDirectiveNode } | undefined {
   const node = findDirective(directives, 'cost');
-  return node && { weight: args(node).weight as number, node };
+  return node && { weight: directiveArgs(node).weight as number, node };
 }
 
 export function readListSize(directives: readonly ConstDirectiveNode[] | undefined): ListSize | undefined {
   const node = findDirective(directives, 'listSize');
   if (!node) return undefined;
-  const a = args(node);
+  const a = directiveArgs(node);
   return {
     assumedSize: typeof a.assumedSize === 'number' ? a.assumedSize : undefined,
     slicingArguments: (a.slicingArguments as string[] | null | undefined) ?? [],

@@ -1,7 +1,7 @@
 // @discriminator: how a REST answer, which carries no __typename, picks its member of a union or its
 // implementation of an interface. Read from the AST after validateSDL.
 import { parse, Source, type ConstDirectiveNode, type DocumentNode } from 'graphql';
-import { findDirective, valueFromLiteral } from './rest-directives.ts';
+import { directiveArgs, findDirective } from './rest-directives.ts';
 
 export const DISCRIMINATOR_DIRECTIVE_SDL = /* GraphQL */ `
   """
@@ -28,6 +28,6 @@ export interface DiscriminatorDirective {
 export function readDiscriminator(directives: readonly ConstDirectiveNode[] | undefined): DiscriminatorDirective | undefined {
   const node = findDirective(directives, 'discriminator');
   if (!node) return undefined;
-  const a = Object.fromEntries((node.arguments ?? []).map((arg) => [arg.name.value, valueFromLiteral(arg.value)]));
+  const a = directiveArgs(node);
   return { field: typeof a.field === 'string' ? a.field : undefined, values: a.values ?? undefined, fields: a.fields ?? undefined, node };
 }

@@ -1,7 +1,7 @@
 // @rateLimit in the SDL: a budget per identity for a field, counted once per operation that asks for
 // it (a field under a list is not counted per item). Read from the AST after validateSDL.
 import { parse, Source, type ConstDirectiveNode, type DocumentNode } from 'graphql';
-import { findDirective, valueFromLiteral } from './rest-directives.ts';
+import { directiveArgs, findDirective } from './rest-directives.ts';
 
 export const RATE_LIMIT_DIRECTIVE_SDL = /* GraphQL */ `
   """
@@ -25,6 +25,6 @@ export interface FieldRateLimit {
 export function readRateLimit(directives: readonly ConstDirectiveNode[] | undefined): FieldRateLimit | undefined {
   const node = findDirective(directives, 'rateLimit');
   if (!node) return undefined;
-  const arg = (name: string): unknown => valueFromLiteral(node.arguments!.find((a) => a.name.value === name)!.value);
-  return { max: arg('max') as number, window: arg('window') as string, node };
+  const a = directiveArgs(node);
+  return { max: a.max as number, window: a.window as string, node };
 }

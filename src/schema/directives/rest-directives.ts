@@ -87,7 +87,8 @@ export function valueFromLiteral(node: ConstValueNode): unknown {
   }
 }
 
-function args(node: ConstDirectiveNode): Record<string, unknown> {
+/** A directive's arguments as plain JSON, by name (those left out are absent). */
+export function directiveArgs(node: ConstDirectiveNode): Record<string, unknown> {
   return Object.fromEntries((node.arguments ?? []).map((a) => [a.name.value, valueFromLiteral(a.value)]));
 }
 
@@ -97,7 +98,7 @@ export function findDirective(directives: readonly ConstDirectiveNode[] | undefi
 
 // The readers below run after validateSDL has checked names and argument types against REST_DIRECTIVES_SDL.
 export function readRest(node: ConstDirectiveNode): RestDirective {
-  const a = args(node);
+  const a = directiveArgs(node);
   const rest: RestDirective = { method: (a.method as RestMethod | undefined) ?? 'GET', path: a.path as string, node };
   if (a.query !== undefined && a.query !== null) rest.query = a.query;
   if (a.body !== undefined && a.body !== null) rest.body = a.body;
@@ -106,7 +107,7 @@ export function readRest(node: ConstDirectiveNode): RestDirective {
 }
 
 export function readEntity(node: ConstDirectiveNode): EntityDirective {
-  const a = args(node);
+  const a = directiveArgs(node);
   const entity: EntityDirective = { key: (a.key as string | undefined) ?? 'id', batchParam: (a.batchParam as string | undefined) ?? 'ids', node };
   if (typeof a.batchPath === 'string') entity.batchPath = a.batchPath;
   if (typeof a.path === 'string') entity.path = a.path;
@@ -120,10 +121,10 @@ export interface BatchDirective {
 }
 
 export function readBatch(node: ConstDirectiveNode): BatchDirective {
-  const a = args(node);
+  const a = directiveArgs(node);
   return { param: a.param as string, groupBy: a.groupBy as string, node };
 }
 
 export function readRef(node: ConstDirectiveNode): RefDirective {
-  return { key: args(node).key as string, node };
+  return { key: directiveArgs(node).key as string, node };
 }
