@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     `| ratio (gateway / baseline) | ${fmt(rg.rps / rb.rps, 2)}× | ${fmt(rg.p50 / rb.p50, 2)}× | ${fmt(rg.p99 / rb.p99, 2)}× | ${fmt(rg.calls / rb.calls, 2)}× | ${fmt(rg.rss / rb.rss, 2)}× | |`,
     `| this gateway, operation limits and cost estimate off | ${fmt(rn.rps)} | ${fmt(rn.p50, 2)} | ${fmt(rn.p99, 2)} | ${fmt(rn.calls, 2)} | ${fmt(rn.rss)} | ${rn.errors} |`,
     '',
-    `What the limits and the cost estimate cost: ${fmt((1 - rg.rps / rn.rps) * 100, 1)} % of throughput (gateway ${fmt(rg.rps)} vs ${fmt(rn.rps)} req/s with them off; target under 3 %).`,
+    `What the limits and the cost estimate cost: ${fmt((1 - rg.rps / rn.rps) * 100, 1)} % of throughput (gateway ${fmt(rg.rps)} vs ${fmt(rn.rps)} req/s with them off; target under 3 %; a negative figure is the rounds' noise).`,
     '',
     'Answers while the movies breaker is open ({ movies(limit: 1) { id } } → SERVICE_UNAVAILABLE, no upstream call):',
     '',
