@@ -119,9 +119,11 @@ export function useOperationLimits({ limits, cost, costModel, ignoreIntrospectio
         return setResultAndStopExecution({ errors: [refusal('GRAPHQL_VALIDATION_FAILED', `${estimate.message} (@listSize requireOneSlicingArgument).`)] });
       }
       if (estimate.calls > cost.maxCalls || estimate.items > cost.maxItems) {
-        const over = estimate.calls > cost.maxCalls ? `${count(estimate.calls)} REST calls, over the limit of ${cost.maxCalls} (graphql.cost.maxCalls)` : `${count(estimate.items)} items, over the limit of ${cost.maxItems} (graphql.cost.maxItems)`;
+        const over = estimate.calls > cost.maxCalls
+          ? `make ${count(estimate.calls)} REST calls, over the limit of ${cost.maxCalls} (graphql.cost.maxCalls)`
+          : `return ${count(estimate.items)} items, over the limit of ${cost.maxItems} (graphql.cost.maxItems)`;
         const extensions = { cost: { calls: safe(estimate.calls), items: safe(estimate.items) }, limit: { calls: cost.maxCalls, items: cost.maxItems } };
-        if (!cost.warnOnly) return setResultAndStopExecution({ errors: [refusal('COST_LIMIT_EXCEEDED', `The operation could make ${over} in the worst case; ask for fewer or smaller lists.`, extensions)] });
+        if (!cost.warnOnly) return setResultAndStopExecution({ errors: [refusal('COST_LIMIT_EXCEEDED', `The operation could ${over} in the worst case; ask for fewer or smaller lists.`, extensions)] });
         logger.warn('operation over the cost budget (warn only)', { requestId, ...extensions });
       }
       context.costEstimate = estimate;
