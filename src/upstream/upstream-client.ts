@@ -98,7 +98,8 @@ export class UpstreamClient {
       throw upstreamFailure(serviceName, err);
     } finally {
       if (upload) upload.off('end', arm);
-      caller?.removeEventListener('abort', onCallerAbort);
+      // A JSON call is over here; a streamed answer still flows, and its caller's abort must end it.
+      if (!request.raw) caller?.removeEventListener('abort', onCallerAbort);
       clearTimeout(timer);
       const log = this.#logger.enabled('info');
       if (onCall || log) {

@@ -17,6 +17,8 @@ export type FaultMode =
   | { kind: 'delay'; ms: number; then: FaultMode }
   /** A JSON array of `bytes` bytes or more, with Content-Length or chunked (no declared size). */
   | { kind: 'large'; bytes: number; chunked: boolean }
+  /** A 200 whose body never ends: a chunk every few milliseconds until the connection closes. */
+  | { kind: 'stream' }
   /** One mode per request, in order; the last repeats. */
   | { kind: 'sequence'; modes: FaultMode[] };
 
@@ -114,6 +116,12 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
           if (!current.chunked) return void res.end(body);
           for (let i = 0; i < body.length; i += 64 * 1024) res.write(body.slice(i, i + 64 * 1024));
           res.end();
+          return;
+        }
+        case 'stream': {
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          const timer = setInterval(() => res.write(Buffer.alloc(1024, 120)), 5);
+          res.once('close', () => clearInterval(timer));
           return;
         }
         case 'sequence':

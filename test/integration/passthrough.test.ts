@@ -270,6 +270,28 @@ describe('path traversal', () => {
   }
 });
 
+describe('a client that goes away mid-answer', () => {
+  it('ends the service\'s streamed answer too, and the breaker does not count it', async () => {
+    const endless = await startFaultUpstream({ kind: 'stream' });
+    // A long service timeout: only the client's leaving can end the stream within the test.
+    const streaming = await startStack({ config: { services: { live: { urls: [endless.url], timeout: '60s' } }, routes: [{ prefix: '/live', service: 'live', access: 'public' }] } });
+    try {
+      const client = new AbortController();
+      const res = await fetch(`${streaming.gatewayUrl}/live/feed`, { signal: client.signal });
+      const reader = res.body!.getReader();
+      expect((await reader.read()).value?.length).toBeGreaterThan(0); // the answer is flowing
+      const cancelled = endless.nextCancelled();
+      client.abort();
+      await cancelled; // the gateway closed its call to the service
+      expect(endless.requests).toHaveLength(1);
+      expect(streaming.gateway.upstream.report().live?.[0]?.window.failures).toBe(0);
+    } finally {
+      await streaming.close();
+      await endless.close();
+    }
+  });
+});
+
 describe('limits and failures', () => {
   it('refuses a body whose Content-Length is over the limit with 413, sending nothing on', async () => {
     const small = await startStack({ config: { passthrough: { maxBodyBytes: 1000 }, services: { echo: { urls: [echo.url] } }, routes: [{ prefix: '/echo', service: 'echo', access: 'public' }] } });
