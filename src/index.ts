@@ -4,4 +4,4 @@ export type { GatewayConfig, ServiceConfig, LogLevel } from './config/config-sch
 export { createGateway, type Gateway, type CreateGatewayOptions } from './create-gateway.ts';
 export { ConfigError, HTTP_STATUS, type GatewayErrorCode } from './errors.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { REST_DIRECTIVES_SDL } from './schema/directives/rest-directives.ts';
+export { REST_DIRECTIVES_SDL } from './sdl/directives/rest-directives.ts';

@@ -2,25 +2,12 @@
 // batch size and URL length), answers checked and returned in key order, null for a missing entity.
 import type { BatchLoadFn } from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
-import { restError } from '../schema/map-rest-error.ts';
-import type { TemplateScope } from '../schema/template.ts';
+import { restError } from './rest-error.ts';
+import type { EntityOwner } from '../sdl/entity-owner.ts';
 import type { UpstreamResponse } from '../upstream/upstream-client.ts';
 
 export type EntityRecord = Record<string, unknown>;
-
-/** What the loaders need to know about an entity and the service that owns it. */
-export interface EntityOwner {
-  typeName: string;
-  service: string;
-  keyField: string;
-  load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined };
-  maxBatchSize: number;
-  maxUrlLength: number;
-  /** Single calls in flight at once, when there is no batch endpoint. */
-  maxConcurrency: number;
-  /** What each call that loads it counts against the operation's cost budget (@cost on the type). */
-  weight: number;
-}
+export type { EntityOwner } from '../sdl/entity-owner.ts';
 
 /** A GET through the request's scope; `weight` is what the call counts against the operation's cost budget. */
 export type Get = (service: string, path: string, weight: number) => Promise<UpstreamResponse>;

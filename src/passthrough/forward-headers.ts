@@ -2,7 +2,7 @@
 // forwarded either way; X-Forwarded-For/-Proto/-Host and the request id are set by the gateway, and
 // client copies of headers the gateway owns are removed, never trusted.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { REQUEST_ID_HEADER } from '../server/request-id.ts';
+import { REQUEST_ID_HEADER } from '../http/request-id.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-connection', 'http2-settings']);
 /** Answered by the gateway itself (Node sends the 100 Continue), so not passed on; undici refuses it too. */

@@ -16,7 +16,7 @@ import type { GatewayErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { limitHeaders, limitRefusal } from '../rate-limit/limit-headers.ts';
 import { limitKey, type RateLimiter } from '../rate-limit/rate-limiter.ts';
-import { sendJsonError } from '../server/send-json.ts';
+import { sendJsonError } from '../http/send-json.ts';
 import { failureCode, UpstreamFailure } from '../upstream/errors.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { BodyLimit } from './body-limit.ts';

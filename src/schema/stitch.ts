@@ -18,20 +18,20 @@ import {
 } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
-import type { EntityOwner } from '../loaders/batch-load.ts';
+import type { EntityOwner } from '../sdl/entity-owner.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
-import { readTypeTag, typeTaggingResolver } from './abstract-type-resolver.ts';
-import { guardResolver } from './auth-guard.ts';
-import { buildCostModel, type CostModel } from './cost-model.ts';
-import { rateLimitResolver } from './rate-limit-guard.ts';
-import { checkEntities } from './check-entities.ts';
-import { combinePolicies, describePolicy, type AccessPolicy } from './directives/auth-directives.ts';
-import { loadSubgraph } from './load-subgraphs.ts';
-import type { Discriminator } from './plan-discriminator.ts';
-import { planSubgraph, type SubgraphPlan } from './plan-subgraph.ts';
-import { createRefResolver } from './ref-resolver.ts';
-import { createRestResolver } from './rest-resolver.ts';
-import { sdlError } from './sdl-error.ts';
+import { readTypeTag, typeTaggingResolver } from '../resolvers/abstract-type-resolver.ts';
+import { guardResolver } from '../resolvers/auth-guard.ts';
+import { buildCostModel, type CostModel } from '../sdl/cost-model.ts';
+import { rateLimitResolver } from '../resolvers/rate-limit-guard.ts';
+import { checkEntities } from '../sdl/check-entities.ts';
+import { combinePolicies, describePolicy, type AccessPolicy } from '../sdl/directives/auth-directives.ts';
+import { loadSubgraph } from '../sdl/load-subgraphs.ts';
+import type { Discriminator } from '../sdl/plan-discriminator.ts';
+import { planSubgraph, type SubgraphPlan } from '../sdl/plan-subgraph.ts';
+import { createRefResolver } from '../resolvers/ref-resolver.ts';
+import { createRestResolver } from '../resolvers/rest-resolver.ts';
+import { sdlError } from '../sdl/sdl-error.ts';
 
 export interface GatewaySchema {
   schema: GraphQLSchema;

@@ -12,8 +12,8 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import { healthBody, readiness } from './health.ts';
 import { landingHtml, landingJson } from './landing.ts';
-import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
-import { sendJson, sendJsonError } from './send-json.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.ts';
+import { sendJson, sendJsonError } from '../http/send-json.ts';
 
 export interface HttpServerOptions {
   config: GatewayConfig;

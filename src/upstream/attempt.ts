@@ -4,7 +4,8 @@
 // passthrough call streams its body both ways untouched.
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { CallContext, UpstreamResponse } from './call.ts';
+import type { CallContext } from './call.ts';
+import type { UpstreamResponse } from './messages.ts';
 import { abortKind, failure, upstreamFailure } from './errors.ts';
 import type { Instance } from './instance.ts';
 

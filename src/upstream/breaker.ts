@@ -14,7 +14,7 @@ export const breaker: Interceptor = (next) => {
   return async (ctx) => {
     const instance = ctx.instance!;
     try {
-      return await instance.breaker.fire(counted, ctx);
+      return await instance.breaker.fire(() => counted(ctx));
     } catch (err) {
       if (err instanceof ServerErrorAnswer) return err.response;
       if ((err as { code?: string }).code === 'EOPENBREAKER') throw failure(ctx.service.name, 'unavailable', err);

@@ -1,44 +1,8 @@
 // The shape every upstream interceptor shares: a Call takes the call's context and resolves with an HTTP
 // answer; an Interceptor wraps the next Call. compose.ts puts them in order.
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Instance } from './instance.ts';
+import type { UpstreamRequest, UpstreamResponse } from './messages.ts';
 import type { ServiceRuntime } from './service-runtime.ts';
-
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface UpstreamRequest {
-  /** An HttpMethod from resolvers; any method from the passthrough. */
-  method: string;
-  /** Path and query, relative to the instance's base URL: "/users?ids=1,2". */
-  path: string;
-  /** Sent as JSON when present. */
-  body?: unknown;
-  requestId: string;
-  /** Headers the gateway adds to a JSON call: the caller's identity. */
-  headers?: Readonly<Record<string, string>> | undefined;
-  /**
-   * The caller's end: aborted when its client goes away, or when a GraphQL operation's deadline passes
-   * (reason "deadline"). No attempt starts after it, and the one in flight ends.
-   */
-  signal?: AbortSignal | undefined;
-  /** Passthrough: headers and body as they are, and the answer streamed back instead of parsed. */
-  raw?: RawRequest;
-}
-
-export interface RawRequest {
-  headers: Record<string, string | string[]>;
-  /** The body to stream to the service; null when the request has none (only then may it be retried). */
-  body: Readable | null;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  /** The parsed JSON answer; undefined when the answer had no body (or came back raw). */
-  body: unknown;
-  /** Passthrough: the answer's headers and its body, not yet read. */
-  raw?: { headers: IncomingHttpHeaders; body: Readable };
-}
 
 /** One call's state, shared by its interceptors (the retry loop and the balancer update it). */
 export interface CallContext {

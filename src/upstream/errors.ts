@@ -2,7 +2,7 @@
 // become public error codes. Messages name the service, never an internal URL or a stack.
 import type { GraphQLError } from 'graphql';
 import { gatewayGraphQLError, withoutStack, type GatewayErrorCode } from '../errors.ts';
-import type { UpstreamResponse } from './call.ts';
+import type { UpstreamResponse } from './messages.ts';
 
 /** Why a call got no usable answer. */
 export type FailureKind =

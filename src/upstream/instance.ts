@@ -2,7 +2,7 @@
 import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import type { ServiceConfig } from '../config/config-schema.ts';
-import type { Call, CallContext, UpstreamResponse } from './call.ts';
+import type { UpstreamResponse } from './messages.ts';
 import { NOT_THE_SERVICES_FAULT, UpstreamFailure } from './errors.ts';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
@@ -12,7 +12,8 @@ export class Instance {
   readonly pool: Pool;
   /** The base URL's path, prefixed to every call ("" for a bare origin). */
   readonly basePath: string;
-  readonly breaker: CircuitBreaker<[Call, CallContext], UpstreamResponse>;
+  /** Fires one attempt (a thunk from breaker.ts), counting how it ends. */
+  readonly breaker: CircuitBreaker<[() => Promise<UpstreamResponse>], UpstreamResponse>;
   /** Calls in flight, for the least-pending balancer. */
   pending = 0;
 
@@ -30,7 +31,7 @@ export class Instance {
     const b = config.breaker;
     // timeout: false — each call times itself with its own AbortSignal. opossum's own timeout (and its
     // one shared abortController) would abort every call in flight when one of them is slow.
-    this.breaker = new CircuitBreaker((next: Call, ctx: CallContext) => next(ctx), {
+    this.breaker = new CircuitBreaker((run: () => Promise<UpstreamResponse>) => run(), {
       name,
       timeout: false,
       errorThresholdPercentage: b.errorThresholdPercentage,

@@ -1,7 +1,8 @@
 // Retries with jittered exponential backoff, only for idempotent methods (the service's configured
 // list; never POST or PATCH) with no streamed body, only for failures a retry can help (no answer,
 // timeouts, 502/503/504), within the service's retry budget and the call's deadline.
-import type { Interceptor, UpstreamResponse } from './call.ts';
+import type { Interceptor } from './call.ts';
+import type { UpstreamResponse } from './messages.ts';
 import { abortKind, failure, UpstreamFailure } from './errors.ts';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);

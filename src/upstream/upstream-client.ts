@@ -3,13 +3,14 @@
 // request id on every call, and one log line per call. Also reports instance state for /readyz.
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
-import type { Call, CallContext, HttpMethod, UpstreamRequest, UpstreamResponse } from './call.ts';
+import type { Call, CallContext } from './call.ts';
+import type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 import { composeCall } from './compose.ts';
 import { abortKind, failure, upstreamFailure } from './errors.ts';
 import type { BreakerState } from './instance.ts';
 import { ServiceRuntime } from './service-runtime.ts';
 
-export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './call.ts';
+export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 
 /** One finished call, as logged and as shown in dev-mode responses. */
 export interface CallRecord {

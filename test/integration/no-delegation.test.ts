@@ -3,7 +3,7 @@
 // calls its loaders batch, counted at the services.
 import { isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENERATED_RESOLVERS } from '../../src/schema/resolver-context.ts';
+import { GENERATED_RESOLVERS } from '../../src/resolvers/resolver-context.ts';
 import { gql } from '../harness/graphql-client.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';

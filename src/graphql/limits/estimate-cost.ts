@@ -21,7 +21,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { CostModel, FieldCost } from '../../schema/cost-model.ts';
+import type { CostModel, FieldCost } from '../../sdl/cost-model.ts';
 
 export interface CostEstimate {
   /** REST calls, weighted by @cost. */

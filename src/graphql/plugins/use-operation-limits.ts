@@ -10,8 +10,8 @@ import type { CostLimits, LimitName, OperationLimits } from '../../config/config
 import type { GatewayErrorCode } from '../../errors.ts';
 import { refusal } from '../error-response.ts';
 import type { Logger } from '../../logger.ts';
-import type { CostModel } from '../../schema/cost-model.ts';
-import type { ResolverContext } from '../../schema/resolver-context.ts';
+import type { CostModel } from '../../sdl/cost-model.ts';
+import type { ResolverContext } from '../../resolvers/resolver-context.ts';
 import { estimateCost, SlicingArgumentError, type CostEstimate } from '../limits/estimate-cost.ts';
 import { measureOperation, type OperationShape } from '../limits/measure-operation.ts';
 

@@ -2,7 +2,7 @@
 // method, path, status, ms) and their count, and `extensions.cost`, the operation's estimated worst case
 // next to the calls it actually made, so a developer sees the cost of a query in GraphiQL.
 import type { Plugin } from 'graphql-yoga';
-import type { ResolverContext } from '../../schema/resolver-context.ts';
+import type { ResolverContext } from '../../resolvers/resolver-context.ts';
 import type { CostContext } from './use-operation-limits.ts';
 
 export function useUpstreamTrace(): Plugin<ResolverContext & CostContext> {

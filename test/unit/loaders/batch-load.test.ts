@@ -91,7 +91,7 @@ describe('entityBatchFn', () => {
   });
 
   it('without a batch endpoint, sends one GET per key and treats 404 as missing', async () => {
-    const { compilePath } = await import('../../../src/schema/template.ts');
+    const { compilePath } = await import('../../../src/sdl/template.ts');
     const calls: string[] = [];
     const get = async (_s: string, path: string): Promise<UpstreamResponse> => {
       calls.push(path);

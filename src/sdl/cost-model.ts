@@ -2,7 +2,7 @@
 // the number of parent objects (none, one per parent, one per batch of parents, one per batch of entity
 // keys), how much each call weighs (@cost), and how long its list can be (@listSize). The operation
 // limits read it to estimate an operation's worst case before any call is made.
-import type { EntityOwner } from '../loaders/batch-load.ts';
+import type { EntityOwner } from './entity-owner.ts';
 import type { ListSize } from './directives/cost-directives.ts';
 import type { SubgraphPlan } from './plan-subgraph.ts';
 

@@ -3,7 +3,7 @@
 import { Kind } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
-import type { EntityOwner } from '../loaders/batch-load.ts';
+import type { EntityOwner } from './entity-owner.ts';
 import type { EntityDeclaration, SubgraphPlan } from './plan-subgraph.ts';
 import { sdlError } from './sdl-error.ts';
 

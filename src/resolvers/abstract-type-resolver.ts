@@ -4,7 +4,7 @@
 // never throws: graphql-jit calls it outside any error handler, where a throw ends the process.
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLTypeResolver } from 'graphql';
 import { gatewayGraphQLError } from '../errors.ts';
-import type { Discriminator } from './plan-discriminator.ts';
+import type { Discriminator } from '../sdl/plan-discriminator.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 
 type Resolver = GraphQLFieldResolver<unknown, ResolverContext, Record<string, unknown>>;

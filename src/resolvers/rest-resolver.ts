@@ -4,10 +4,10 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { EntityOwner, EntityRecord, GroupedSpec } from '../loaders/batch-load.ts';
-import { restError } from './map-rest-error.ts';
-import type { RestFieldPlan } from './plan-subgraph.ts';
+import { restError } from '../loaders/rest-error.ts';
+import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
-import type { TemplateScope } from './template.ts';
+import type { TemplateScope } from '../sdl/template.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
 

@@ -3,9 +3,9 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import { gatewayGraphQLError } from '../errors.ts';
 import type { EntityOwner, EntityRecord } from '../loaders/batch-load.ts';
-import type { ReturnShape, RefFieldPlan } from './plan-subgraph.ts';
+import type { ReturnShape, RefFieldPlan } from '../sdl/plan-subgraph.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
-import type { TemplateScope } from './template.ts';
+import type { TemplateScope } from '../sdl/template.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
 

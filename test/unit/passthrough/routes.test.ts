@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { accessOf, createRouteTable } from '../../src/passthrough/routes.ts';
-import { checkPath } from '../../src/passthrough/normalize-path.ts';
-import type { RouteConfig } from '../../src/config/config-schema.ts';
+import { accessOf, createRouteTable } from '../../../src/passthrough/routes.ts';
+import { checkPath } from '../../../src/passthrough/normalize-path.ts';
+import type { RouteConfig } from '../../../src/config/config-schema.ts';
 
 const route = (prefix: string, rewrite = prefix, access: RouteConfig['access'] = { '*': 'public' }): RouteConfig => ({ prefix, service: 's', rewrite, access });
 

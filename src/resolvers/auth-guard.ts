@@ -4,7 +4,7 @@
 import { defaultFieldResolver, type GraphQLFieldResolver } from 'graphql';
 import { describeScopes, holdsScopes } from '../auth/identity.ts';
 import { gatewayGraphQLError } from '../errors.ts';
-import type { AccessPolicy } from './directives/auth-directives.ts';
+import type { AccessPolicy } from '../sdl/directives/auth-directives.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 
 type Resolver = GraphQLFieldResolver<unknown, ResolverContext, Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePath, compileQuery, compileValue, TemplateError } from '../../../src/schema/template.ts';
+import { compilePath, compileQuery, compileValue, TemplateError } from '../../../src/sdl/template.ts';
 
 describe('compilePath', () => {
   it('encodes each placeholder as one path segment', () => {

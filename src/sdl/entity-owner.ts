@@ -1,0 +1,17 @@
+// What the per-request loaders need to know about an entity and the service that owns it, decided at
+// start-up from the SDL files (check-entities.ts) and read at request time by the loaders.
+import type { TemplateScope } from './template.ts';
+
+export interface EntityOwner {
+  typeName: string;
+  service: string;
+  keyField: string;
+  load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined };
+  maxBatchSize: number;
+  maxUrlLength: number;
+  /** Single calls in flight at once, when there is no batch endpoint. */
+  maxConcurrency: number;
+  /** What each call that loads it counts against the operation's cost budget (@cost on the type). */
+  weight: number;
+}
+
