@@ -11,6 +11,7 @@ import { createTokenVerifier, type DevVerification } from './auth/token-verifier
 import type { GatewayConfig } from './config/config-schema.ts';
 import { createGatewayYoga } from './graphql/create-yoga.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createPassthroughGuard } from './passthrough/guard.ts';
 import { createPassthrough } from './passthrough/proxy.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
 import { RateLimiter } from './rate-limit/rate-limiter.ts';
@@ -55,7 +56,8 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const upstream = new UpstreamClient(config.services, logger);
   const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
   const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger });
-  const passthrough = createPassthrough({ config, upstream, authenticate, limiter, clientAddress, logger });
+  const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
+  const passthrough = createPassthrough({ config, guard, upstream, logger });
   const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger });
 
   return {

@@ -65,6 +65,7 @@ export function applyRateLimitLayer(rl: RateLimitConfig, raw: unknown, where: (p
   if (r.maxEntries !== undefined) rl.maxEntries = parseInteger(r.maxEntries, where('/maxEntries'), 100, 100_000_000);
 }
 
+/** redis://host:port, rediss:// (TLS), or unix:///path/to/redis.sock. */
 export function parseRedisUrl(raw: unknown, where: string): string {
-  return parseUrlOf(raw, where, ['redis:', 'rediss:'], 'a redis:// or rediss://', 'redis://127.0.0.1:6379').href;
+  return parseUrlOf(raw, where, ['redis:', 'rediss:', 'unix:'], 'a redis://, rediss:// or unix://', 'redis://127.0.0.1:6379').href;
 }

@@ -38,13 +38,15 @@ export class RedisStore implements LimitStore {
 
   constructor(url: string, options: { maxEntries: number; logger: Logger; commandTimeoutMs?: number }) {
     this.#mirror = new MemoryStore({ maxEntries: options.maxEntries });
-    this.#redis = new Redis(url, {
+    const connection = {
       enableOfflineQueue: false, // fail at once while disconnected, rather than queue behind the outage
       commandTimeout: options.commandTimeoutMs ?? 250,
       maxRetriesPerRequest: 0,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000), // keep reconnecting, at most every 2 s
+      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000), // keep reconnecting, at most every 2 s
       lazyConnect: false,
-    }) as CasRedis;
+    };
+    // unix:///path/redis.sock is a socket path; anything else is a redis:// or rediss:// URL.
+    this.#redis = (url.startsWith('unix:') ? new Redis({ ...connection, path: new URL(url).pathname }) : new Redis(url, connection)) as CasRedis;
     this.#redis.defineCommand('compareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     let wasReady = false;
     this.#redis.on('ready', () => {

@@ -1,51 +1,47 @@
-// A real redis-server for the tests, on a free loopback port, with no persistence. .ci/run installs
-// Debian's redis-server when it is missing.
+// A real redis-server for the tests, on a unix socket in a fresh temporary folder (no TCP port, so no
+// race for a free one), with no persistence. npm test installs Debian's redis-server when it is missing
+// (scripts/provision-tests.mjs). Ready when the server says so on its standard output, within 10 s.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RedisServer {
+  /** unix:///…/redis.sock, as rateLimit.redisUrl takes it. */
   url: string;
-  port: number;
   stop(): Promise<void>;
 }
 
-/** A port the kernel just handed out (and took back): free unless another process grabs it at once. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+/** "Ready to accept connections" (7.2+) or "The server is now ready to accept connections at …" (7.0). */
+const READY = /ready to accept connections/i;
 
-async function answersPing(port: number): Promise<boolean> {
-  const socket = connect(port, '127.0.0.1');
-  try {
-    await once(socket, 'connect');
-    socket.write('PING\r\n');
-    const [data] = (await once(socket, 'data')) as [Buffer];
-    return data.toString().startsWith('+PONG');
-  } catch {
-    return false;
-  } finally {
-    socket.destroy();
-  }
-}
-
-export async function startRedis(port?: number): Promise<RedisServer> {
-  if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed (apt-get install redis-server; .ci/run does it)');
-  const p = port ?? (await freePort());
-  const child: ChildProcess = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (!(await answersPing(p))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} (port ${p} taken?)`);
-    if (Date.now() > deadline) throw new Error('redis-server did not answer within 10 s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export async function startRedis(): Promise<RedisServer> {
+  if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: npm test installs it (or: sudo apt-get install -y redis-server)');
+  const socket = join(mkdtempSync(join(tmpdir(), 'gateway-redis-')), 'redis.sock');
+  const child: ChildProcess = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not become ready within 10 s:\n${out.slice(-500)}`)), 10_000);
+    child.stdout!.on('data', (chunk: string) => {
+      out = (out + chunk).slice(-4000);
+      if (READY.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${out.slice(-500)}`));
+    });
+  });
+  await ready;
+  child.stdout!.resume(); // keep draining its log
   return {
-    url: `redis://127.0.0.1:${p}`,
-    port: p,
+    url: `unix://${socket}`,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesDigest, startEchoUpstream } from '../harness/echo-upstream.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
+import { repeatUntil } from '../harness/until.ts';
 
 let echo: Awaited<ReturnType<typeof startEchoUpstream>>;
 let fault: FaultUpstream;
@@ -340,7 +341,8 @@ describe('limits and failures', () => {
     });
     try {
       const breaker = s.gateway.upstream.service('down')!.instances[0]!.breaker;
-      while (!breaker.opened) expect((await fetch(`${s.gatewayUrl}/down/x`)).status).toBe(500); // the service's own 500s pass through
+      // The service's own 500s pass through until the breaker opens.
+      await repeatUntil(() => breaker.opened, async () => expect((await fetch(`${s.gatewayUrl}/down/x`)).status).toBe(500), 'the breaker opening');
       const seen = down.requests.length;
       const res = await fetch(`${s.gatewayUrl}/down/x`);
       expect(res.status).toBe(503);
@@ -375,7 +377,7 @@ describe('one upstream layer for GraphQL and REST', () => {
     });
     try {
       const breaker = s.gateway.upstream.service('movies')!.instances[0]!.breaker;
-      while (!breaker.opened) await fetch(`${s.gatewayUrl}/movies/1`); // failures through the passthrough only
+      await repeatUntil(() => breaker.opened, () => fetch(`${s.gatewayUrl}/movies/1`), 'the breaker opening'); // failures through the passthrough only
       const seen = down.requests.length;
       const res = await fetch(`${s.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ movie(id: \\"1\\") { id } }"}' });
       expect((await res.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');

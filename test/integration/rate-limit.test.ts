@@ -3,12 +3,11 @@
 // client address), reset after the window, spoofed X-Forwarded-For, the Redis-down policy, and the
 // RateLimit-* headers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
 import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { startEchoUpstream } from '../harness/echo-upstream.ts';
@@ -75,11 +74,19 @@ describe('the per-operation limit', () => {
   });
 
   it('allows again once the window has passed', async () => {
-    const s = await limitedStack({ operation: { anonymous: { max: 1, window: '400ms' } } });
-    expect((await gql(s.gatewayUrl, QUERY)).status).toBe(200);
-    expect((await gql(s.gatewayUrl, QUERY)).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await gql(s.gatewayUrl, QUERY)).status).toBe(200);
+    // The limiter reads the clock (Date); moving it on passes the window with no waiting. Timers and
+    // sockets keep real time.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const s = await limitedStack({ operation: { anonymous: { max: 1, window: '1m' } } });
+      expect((await gql(s.gatewayUrl, QUERY)).status).toBe(200);
+      vi.setSystemTime(Date.now() + 59_000);
+      expect((await gql(s.gatewayUrl, QUERY)).status).toBe(429);
+      vi.setSystemTime(Date.now() + 1_001);
+      expect((await gql(s.gatewayUrl, QUERY)).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts concurrent operations exactly: of 12 at once with a budget of 5, 5 pass', async () => {
@@ -198,14 +205,24 @@ describe('with Redis', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    let out = '';
-    child.stdout!.setEncoding('utf8');
-    while (!/gateway on (http:\/\/\S+?) /.test(out)) {
-      const [chunk] = (await Promise.race([once(child.stdout!, 'data'), once(child, 'exit').then(() => [''])])) as [string];
-      if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-      out += chunk;
-    }
-    const url = /gateway on (http:\/\/\S+?) /.exec(out)![1]!;
+    // Its first line says where it listens; it has 20 s to say so.
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the gateway did not start within 20 s: ${out}`)), 20_000);
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        out += chunk;
+        const started = /gateway on (http:\/\/\S+?) /.exec(out);
+        if (started) {
+          clearTimeout(timer);
+          resolve(started[1]!);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`gateway exited with ${code}`));
+      });
+    });
     for (let i = 0; i < 100; i++) {
       const health = await (await fetch(`${url}/healthz`)).json();
       if (health.rateLimit.state === 'ready') return url;

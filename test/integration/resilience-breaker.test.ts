@@ -7,6 +7,7 @@ import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
+import { repeatUntil } from '../harness/until.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
 
 const realMovies = createMoviesService();
@@ -76,7 +77,7 @@ describe('a failing instance', () => {
     movies.setMode({ kind: 'status', status: 503 });
     const breaker = breakerOf();
     const opened = once(breaker, 'open');
-    while (!breaker.opened) await moviesQuery();
+    await repeatUntil(() => breaker.opened, moviesQuery, 'the breaker opening');
     await opened;
     expect(codesOf((await moviesQuery()).body)).toEqual(['SERVICE_UNAVAILABLE']);
 
@@ -93,7 +94,7 @@ describe('a failing instance', () => {
   it('opens again at once when the half-open trial fails', async () => {
     movies.setMode({ kind: 'status', status: 500 });
     const breaker = breakerOf();
-    while (!breaker.opened) await moviesQuery();
+    await repeatUntil(() => breaker.opened, moviesQuery, 'the breaker opening');
     await once(breaker, 'halfOpen');
     expect(codesOf((await moviesQuery()).body)).toEqual(['UPSTREAM_ERROR']); // the trial
     expect(breaker.opened).toBe(true);
@@ -104,10 +105,9 @@ describe('a failing instance', () => {
     movies.setMode({ kind: 'hang' });
     const breaker = breakerOf();
     let timeouts = 0;
-    while (!breaker.opened) {
-      const codes = codesOf((await moviesQuery()).body);
-      if (codes[0] === 'GATEWAY_TIMEOUT') timeouts++;
-    }
+    await repeatUntil(() => breaker.opened, async () => {
+      if (codesOf((await moviesQuery()).body)[0] === 'GATEWAY_TIMEOUT') timeouts++;
+    }, 'the breaker opening');
     expect(timeouts).toBeGreaterThanOrEqual(1);
     expect(codesOf((await moviesQuery()).body)).toEqual(['SERVICE_UNAVAILABLE']);
   });
@@ -115,7 +115,7 @@ describe('a failing instance', () => {
   it('counts connection resets as failures', async () => {
     movies.setMode({ kind: 'reset' });
     const breaker = breakerOf();
-    while (!breaker.opened) expect(codesOf((await moviesQuery()).body)).toEqual(['UPSTREAM_ERROR']);
+    await repeatUntil(() => breaker.opened, async () => expect(codesOf((await moviesQuery()).body)).toEqual(['UPSTREAM_ERROR']), 'the breaker opening');
     expect(codesOf((await moviesQuery()).body)).toEqual(['SERVICE_UNAVAILABLE']);
   });
 
