@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { importJWK, SignJWT } from 'jose';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKey } from '../auth/dev-key.ts';
+import { parseDuration } from '../config/units.ts';
 
 const { values } = parseArgs({
   options: {
@@ -18,8 +19,9 @@ if (values.help || !values.sub) {
     'Prints a token signed with the development key (.dev/jwt-dev-key.json), which the gateway accepts unless NODE_ENV=production.');
   process.exit(values.help ? 0 : 2);
 }
-if (!/^\d+[smhd]$/.test(values.ttl)) {
-  console.error(`--ttl: expected a duration such as 30m, 1h or 7d, got ${JSON.stringify(values.ttl)}`);
+const ttlMs = parseDuration(values.ttl);
+if (ttlMs === undefined || typeof values.ttl !== 'string' || ttlMs < 1000) {
+  console.error(`--ttl: expected a duration of a second or more such as "30m", "1h" or "7d", got ${JSON.stringify(values.ttl)}`);
   process.exit(2);
 }
 
@@ -31,6 +33,6 @@ const token = await new SignJWT({ scope: scopes.join(' ') })
   .setIssuer(DEV_ISSUER)
   .setAudience(DEV_AUDIENCE)
   .setIssuedAt()
-  .setExpirationTime(values.ttl)
+  .setExpirationTime(Math.floor((Date.now() + ttlMs) / 1000))
   .sign(await importJWK(key.privateJwk, 'ES256'));
 console.log(token);

@@ -1,424 +1,254 @@
-// The gateway's configuration: its types, every default in one object (units in comments), and the
-// validator that turns a raw file/env layer into typed values with errors that name the key path.
-import { ConfigError } from '../errors.ts';
+// The gateway's configuration, declared once: every key with its validation, its default (in the form
+// a config file writes it, units included), the environment variable that sets it and what it means.
+// The types, the loader's environment table, the README's configuration table and
+// gateway.config.schema.json all come from here (scripts/config-docs.ts writes the last two).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { bool, duration, either, httpUrl, inMs, int, list, num, oneOf, size, str, strict, strings, url, type FieldMeta } from './fields.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const m = (description: string, extra: Omit<FieldMeta, 'description'> = {}): FieldMeta => ({ description, ...extra });
 
-export type UpstreamMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export const UPSTREAM_METHODS: readonly UpstreamMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-
-export interface BreakerConfig {
-  /** Failure percentage within the window that opens an instance's breaker. @default 50 */
-  errorThresholdPercentage: number;
-  /** Calls within the window before the breaker may open at all. @default 10 */
-  volumeThreshold: number;
-  /** Rolling window over which failures are counted, in ms. @default 10000 */
-  windowMs: number;
-  /** Buckets the window is divided into. @default 10 */
-  buckets: number;
-  /** Time an open breaker waits before letting one trial call through (half-open), in ms. @default 5000 */
-  resetTimeoutMs: number;
-}
-
-export interface RetryConfig {
-  /** Retries after the first attempt (0 turns retries off). @default 2 */
-  retries: number;
-  /** Methods that may be retried; POST and PATCH are refused here, they are never idempotent. @default GET, HEAD, PUT, DELETE */
-  methods: UpstreamMethod[];
-  /** First backoff, in ms; each retry doubles it, with full jitter. @default 25 */
-  baseDelayMs: number;
-  /** Longest backoff, in ms. @default 250 */
-  maxDelayMs: number;
-  /** Retries allowed per first attempt, over the window (the retry budget). @default 0.2 */
-  budgetRatio: number;
-  /** Retries allowed per second regardless of traffic. @default 5 */
-  budgetMinPerSecond: number;
-}
-
-export interface ServiceConfig {
-  /** Base URLs of the service's instances (the load-balancing list). */
-  urls: string[];
-  /** Absolute path of the service's SDL file; none for a service reached only through passthrough routes. */
-  schema: string | undefined;
-  /** Total time for one REST call, retries and backoff included, in ms. @default 10000 */
-  timeoutMs: number;
-  /** Time to open a connection to an instance, in ms. @default 2000 */
-  connectTimeoutMs: number;
-  /** Time from sending a request to the first byte of its answer, per attempt, in ms. @default 5000 */
-  firstByteTimeoutMs: number;
-  /** Most keys in one batch call (`GET /movies?ids=…`). @default 500 */
-  maxBatchSize: number;
-  /** Longest URL a batch call may have, in characters; longer batches are split. @default 8000 */
-  maxUrlLength: number;
-  /** Single calls in flight at once for one request, where a service has no batch endpoint. @default 16 */
-  maxConcurrency: number;
-  /** How requests are spread over healthy instances. @default "round-robin" */
-  balancer: 'round-robin' | 'least-pending';
-  breaker: BreakerConfig;
-  retry: RetryConfig;
-  /** Keep-alive sockets per instance. @default 64 */
-  connections: number;
-  /** Path /readyz probes on each instance; any HTTP answer counts as reachable. @default "/healthz" */
-  healthPath: string;
-  /** Send the caller's original `Authorization: Bearer` token to this service instead of the identity headers. @default false */
-  forwardToken: boolean;
-  /** Largest JSON answer read from the service, in bytes; a larger one is refused (UPSTREAM_ERROR) unread. @default 8 MiB */
-  maxResponseBytes: number;
-}
-
-/**
- * Who may use a route's method: anyone, any authenticated caller, or a rule: callers holding one of the
- * scope sets (OR of ANDs), and/or only on their own record, where `owner` is a path pattern on the
- * gateway's path ("/users/{id}") whose placeholder must equal the token's sub (unless auth.adminScope).
- */
-export type RouteAccess = 'public' | 'authenticated' | { scopes?: string[][]; owner?: string };
-
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export const UPSTREAM_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** The JWS algorithms a key may be given; `none` is not among them. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-
-/** One verification key: an HMAC secret, a public key (PEM), or a public JWK, with the algorithms it may verify. */
-export interface AuthKeyConfig {
-  /** Matched against the token header's `kid`; a key without one serves tokens without one. */
-  kid: string | undefined;
-  /** The algorithm allowlist of this key: HS* for a secret, asymmetric ones for a public key. */
-  algorithms: JwtAlgorithm[];
-  secret?: string;
-  /** PEM text (SPKI) of a public key. */
-  publicKey?: string;
-  jwk?: Record<string, unknown>;
-}
-
-export interface AuthConfig {
-  keys: AuthKeyConfig[];
-  /** A JWKS endpoint: keys cached for cacheMaxAgeMs, refetched on an unknown `kid` at most once per cooldownMs. */
-  jwks: { url: string; algorithms: JwtAlgorithm[]; cacheMaxAgeMs: number; cooldownMs: number; timeoutMs: number } | undefined;
-  /** Accepted `iss` values; empty checks none (refused in production). */
-  issuer: string[];
-  /** Accepted `aud` values; empty checks none (refused in production). */
-  audience: string[];
-  /** Leeway for `exp` and `nbf`, in ms. @default 30000 */
-  clockToleranceMs: number;
-  /** Longest token accepted, in bytes. @default 8192 */
-  maxTokenBytes: number;
-  /** Claims read for scopes, first present wins: a space-separated string or a list. @default ["scope", "scp"] */
-  scopeClaims: string[];
-  /** The scope that lets a caller act on records it does not own (the @owner rule). @default "admin" */
-  adminScope: string;
-  /** Verify with the development key (made on first use in .dev/) when no key is configured. @default true, false in production */
-  devKey: boolean;
-  /** Headers that carry the verified identity to the services. */
-  identityHeaders: { subject: string; scopes: string };
-}
-
-/** A REST passthrough route: requests under `prefix` go to `service`, streamed both ways. */
-/** A budget: at most `max` calls per `windowMs`, sliding. */
-export interface LimitConfig {
-  max: number;
-  windowMs: number;
-}
-
-/** Budgets for verified callers (by token subject) and anonymous ones (by client IP). */
-export interface IdentityBudgets {
-  authenticated: LimitConfig;
-  anonymous: LimitConfig;
-}
-
-export interface RateLimitConfig {
-  /** @default true */
-  enabled: boolean;
-  /** Per GraphQL operation per identity; over it, the request gets 429. */
-  operation: IdentityBudgets;
-  /** Per passthrough route per identity, unless the route sets its own. */
-  routes: IdentityBudgets;
-  /** Redis shared by gateway instances (one limit across them); in-memory per instance without it. */
-  redisUrl: string | undefined;
-  /** With Redis down: keep serving with per-instance limits ("local", logged), or refuse with 503 ("reject"). @default "local" */
-  onStoreDown: 'local' | 'reject';
-  /** Peers whose X-Forwarded-For is believed (IPs or CIDR ranges); the client IP is the first untrusted hop from the right. */
-  trustedProxies: string[];
-  /** Logs (identity × limit) the in-memory store keeps, least recently used dropped first; each holds up to `max` timestamps. @default 10000 */
-  maxEntries: number;
-}
-
-export interface RouteConfig {
-  /** Path prefix on the gateway; matches the prefix itself and everything below it ("/users", "/users/7"). */
-  prefix: string;
-  service: string;
-  /** What replaces the prefix in the service's path. @default the prefix itself ("" strips it) */
-  rewrite: string;
-  /** Who may use each method, "*" for the rest. @default { GET: "public", "*": "authenticated" } */
-  access: Record<string, RouteAccess>;
-  /** This route's budgets per identity, or false for none. @default rateLimit.routes */
-  rateLimit?: IdentityBudgets | false;
-}
-
-/** The limits every operation is checked against after validation, before any REST call. */
 export const LIMIT_NAMES = ['depth', 'aliases', 'rootFields', 'directives', 'tokens', 'fields'] as const;
+const HMAC = new Set(['HS256', 'HS384', 'HS512']);
+const SERVICE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
+const OWNER_PATTERN = /^(\/([A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))+$/;
+/** Paths the gateway answers itself; no route may take them. */
+const RESERVED = ['/graphql', '/healthz', '/readyz'];
+
+// ── services ────────────────────────────────────────────────────────────────────────────────────
+const retryMethod = oneOf(UPSTREAM_METHODS).refine((v) => v !== 'POST' && v !== 'PATCH', { error: (iss) => `${String(iss.input)} is not idempotent and is never retried` });
+const Breaker = strict({
+  errorThresholdPercentage: num(1, 100).default(50).meta(m('failure percentage within the window that opens an instance\'s breaker')),
+  volumeThreshold: int(0, 1_000_000).default(10).meta(m('calls within the window before the breaker may open at all')),
+  window: duration().prefault('10s').meta(m('rolling window over which failures are counted')),
+  buckets: int(1, 1000).default(10).meta(m('buckets the window is divided into')),
+  resetTimeout: duration().prefault('5s').meta(m('time an open breaker waits before letting one trial call through')),
+}).superRefine((b, ctx) => {
+  if (b.window % b.buckets !== 0) ctx.addIssue({ code: 'custom', path: ['buckets'], message: `the window (${b.window} ms) must divide evenly into ${b.buckets} buckets` });
+}).transform(inMs(['window', 'resetTimeout']));
+const Retry = strict({
+  retries: int(0, 10).default(2).meta(m('retries after the first attempt (0: none)')),
+  methods: list(retryMethod).default(['GET', 'HEAD', 'PUT', 'DELETE']).meta(m('methods that may be retried; POST and PATCH are refused')),
+  baseDelay: duration().prefault('25ms').meta(m('first backoff; each retry doubles it, with full jitter')),
+  maxDelay: duration().prefault('250ms').meta(m('longest backoff')),
+  budgetRatio: num(0, 10).default(0.2).meta(m('retries allowed per first attempt over the breaker window (the retry budget)')),
+  budgetMinPerSecond: num(0, 100_000).default(5).meta(m('retries allowed per second regardless of traffic')),
+}).transform(inMs(['baseDelay', 'maxDelay']));
+
+export const Service = strict({
+  urls: list(httpUrl(), 'list the base URL of each instance, e.g. ["http://localhost:3001"]').min(1, { error: 'list at least one instance URL' }).meta(m('base URLs of the instances (round robin or least pending)')),
+  schema: str().optional().meta(m('the SDL file, relative to the config file; none for a service reached only through routes')),
+  timeout: duration().prefault('10s').meta(m('a whole REST call, retries and backoff included')),
+  connectTimeout: duration().prefault('2s').meta(m('opening a connection to an instance')),
+  firstByteTimeout: duration().prefault('5s').meta(m('per attempt, from sending to the first byte of the answer')),
+  maxBatchSize: int(1, 10_000).default(500).meta(m('keys per batch call (GET /movies?ids=…)')),
+  maxUrlLength: int(256, 65_536).default(8000).meta(m('longer batches are split')),
+  maxConcurrency: int(1, 1024).default(16).meta(m('single calls in flight per request where a service has no batch endpoint')),
+  balancer: oneOf(['round-robin', 'least-pending']).default('round-robin').meta(m('how calls are spread over the instances whose breaker is not open')),
+  breaker: Breaker.prefault({}).meta(m('per instance; 5xx, timeouts and connection errors count, 4xx do not')),
+  retry: Retry.prefault({}).meta(m('jittered exponential backoff on no answer, timeouts, 502/503/504')),
+  connections: int(1, 4096).default(64).meta(m('keep-alive sockets per instance')),
+  healthPath: str().refine((p) => p.startsWith('/'), { error: (iss) => `a path starts with "/", got ${JSON.stringify(iss.input)}` }).default('/healthz').meta(m('what /readyz probes on each instance')),
+  forwardToken: bool().default(false).meta(m('send the caller\'s Authorization: Bearer token instead of the identity headers')),
+  maxResponseBytes: size(1024, 1024 ** 3).prefault('8MiB').meta(m('a larger JSON answer is refused (UPSTREAM_ERROR) unread; passthrough answers stream')),
+}).transform(inMs(['timeout', 'connectTimeout', 'firstByteTimeout']));
+
+// ── routes ──────────────────────────────────────────────────────────────────────────────────────
+const scopeSets = list(list(str()).min(1, { error: 'a scope set lists at least one scope' })).min(1, { error: 'list at least one scope set, e.g. [["movies:write"]]' });
+const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+const accessRule = either(
+  (v) => !isObject(v),
+  z.enum(['public', 'authenticated', 'protected'], { error: (iss) => `expected "public", "authenticated" or { "scopes": [["movies:write"]], "owner": "/users/{id}" }, got ${JSON.stringify(iss.input)}` })
+    .transform((v) => (v === 'protected' ? 'authenticated' : v)),
+  strict({
+      scopes: scopeSets.optional(),
+      owner: str().refine((o) => OWNER_PATTERN.test(o) && (o.match(/\{/g) ?? []).length === 1, {
+        error: (iss) => `expected a path pattern with one placeholder for the owner's id, such as "/users/{id}", got ${JSON.stringify(iss.input)}`,
+      }).optional(),
+  }).refine((r) => r.scopes !== undefined || r.owner !== undefined, { error: 'give "scopes", "owner" or both' }),
+);
+export type RouteAccess = 'public' | 'authenticated' | { scopes?: string[][] | undefined; owner?: string | undefined };
+
+const limit = (max: number, window: string) => strict({ max: int(1, 1_000_000_000).default(max), window: duration(1).prefault(window) }).transform(inMs(['window']));
+const budgets = (what: string) => strict({ authenticated: limit(1200, '1m').prefault({}), anonymous: limit(300, '1m').prefault({}) }).prefault({}).meta(m(what, { shown: '`{ authenticated: { max: 1200, window: "1m" }, anonymous: { max: 300, window: "1m" } }`' }));
+const partialLimit = strict({ max: int(1, 1_000_000_000).optional(), window: duration(1).optional() }).transform(inMs(['window']));
+
+const prefix = str().refine((p) => PREFIX.test(p) && !p.split('/').some((s) => s === '.' || s === '..'), {
+  error: (iss) => `expected a path such as "/users", with no trailing slash, dot segments or percent-encoding, got ${JSON.stringify(iss.input)}`,
+}).refine((p) => !RESERVED.some((r) => p === r || p.startsWith(`${r}/`)), { error: (iss) => `${String(iss.input)} is the gateway's own path` });
+const Route = strict({
+  prefix,
+  service: str(),
+  rewrite: z.string().refine((r) => r === '' || PREFIX.test(r), { error: (iss) => `expected "" (strip the prefix) or a path such as "/v1/users", got ${JSON.stringify(iss.input)}` }).optional(),
+  // A rule for every method ("public", { scopes, owner }), or one per method ({ GET: "public", "*": … }).
+  access: either(
+    (v) => !isObject(v) || Object.keys(v as object).every((k) => k === 'scopes' || k === 'owner'),
+    accessRule,
+    z.record(z.string().regex(/^([A-Z]+|\*)$/, { error: 'expected a method in capitals, such as "GET", or "*"' }), accessRule),
+  ).optional(),
+  rateLimit: z.union([z.literal(false), strict({ authenticated: partialLimit.optional(), anonymous: partialLimit.optional() })]).optional(),
+}).transform(({ prefix: p, service, rewrite, access, rateLimit }) => ({
+  prefix: p,
+  service,
+  rewrite: rewrite ?? p,
+  // No rule: public reads, authenticated writes; a rule for some methods leaves "*" authenticated.
+  access: (access === undefined ? { GET: 'public', '*': 'authenticated' } : typeof access === 'string' || 'scopes' in access || 'owner' in access ? { '*': access } : { '*': 'authenticated', ...access }) as Record<string, RouteAccess>,
+  rateLimit,
+}));
+export const Routes = list(Route).superRefine((routes, ctx) => {
+  routes.forEach((r, i) => {
+    if (routes.findIndex((o) => o.prefix === r.prefix) < i) ctx.addIssue({ code: 'custom', path: [i, 'prefix'], message: `${r.prefix} is routed twice` });
+  });
+});
+
+// ── auth ────────────────────────────────────────────────────────────────────────────────────────
+const algorithms = list(oneOf(JWT_ALGORITHMS)).min(1, { error: 'list at least one algorithm' });
+const AuthKey = strict({
+  kid: str().optional(),
+  algorithms: algorithms.optional(),
+  secret: str().refine((s) => Buffer.byteLength(s) >= 32, { error: 'an HMAC secret must be at least 32 bytes' }).optional(),
+  publicKey: str().optional(),
+  publicKeyFile: str().optional(),
+  jwk: z.record(z.string(), z.unknown()).refine((j) => j.d === undefined && j.k === undefined, { error: 'give the public key only (this JWK holds private or symmetric material)' }).optional(),
+}).superRefine((k, ctx) => {
+  const kinds = (['secret', 'publicKey', 'publicKeyFile', 'jwk'] as const).filter((name) => k[name] !== undefined);
+  if (kinds.length !== 1) return ctx.addIssue({ code: 'custom', message: 'give exactly one of secret, publicKey (PEM), publicKeyFile or jwk' });
+  if (!k.algorithms) return ctx.addIssue({ code: 'custom', path: ['algorithms'], message: 'missing: list the algorithms this key may verify, e.g. ["RS256"]' });
+  k.algorithms.forEach((a, i) => {
+    if (HMAC.has(a) !== (k.secret !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['algorithms', i], message: k.secret !== undefined ? `${a} needs a public key, not a secret` : `${a} needs a secret; a public key verifies asymmetric algorithms only` });
+    }
+  });
+  if (k.publicKeyFile !== undefined) {
+    try {
+      k.publicKey = readFileSync(k.publicKeyFile, 'utf8');
+    } catch (e) {
+      return ctx.addIssue({ code: 'custom', path: ['publicKeyFile'], message: `cannot read ${k.publicKeyFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    }
+  }
+  if (k.publicKey !== undefined && !k.publicKey.includes('-----BEGIN PUBLIC KEY-----')) {
+    ctx.addIssue({ code: 'custom', path: [k.publicKeyFile !== undefined ? 'publicKeyFile' : 'publicKey'], message: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)' });
+  }
+}).transform(({ publicKeyFile: _file, ...k }) => ({ ...k, kid: k.kid, algorithms: k.algorithms! }));
+const headerName = str().transform((h) => h.toLowerCase()).refine((h) => /^[a-z0-9][a-z0-9-]*$/.test(h), { error: (iss) => `expected a header name, got ${JSON.stringify(iss.input)}` });
+
+const Auth = strict({
+  keys: list(AuthKey).default([]).meta(m('{ kid, algorithms, secret | publicKey | publicKeyFile | jwk }: each key with its own algorithm allowlist; HS* only for a secret, asymmetric only for a public key', { shown: 'none' })),
+  jwks: strict({
+    url: httpUrl().meta(m('the JWKS endpoint', { env: 'AUTH_JWKS_URL' })),
+    algorithms: list(oneOf(JWT_ALGORITHMS)).min(1).refine((l) => l.every((a) => !HMAC.has(a)), { error: 'a JWKS verifies asymmetric algorithms only' }).default(['RS256', 'ES256']),
+    cacheMaxAge: duration().prefault('10m'),
+    cooldown: duration().prefault('30s'),
+    timeout: duration().prefault('5s'),
+  }).transform(inMs(['cacheMaxAge', 'cooldown', 'timeout'])).nullable().optional()
+    .transform((j) => j ?? undefined)
+    .meta(m('{ url, algorithms, cacheMaxAge, cooldown, timeout }: keys cached, selected by kid; an unknown kid refetches at most once per cooldown', { shown: 'none' })),
+  issuer: strings().default([]).meta(m('accepted iss values (required in production)', { env: 'AUTH_ISSUER', shown: 'none' })),
+  audience: strings().default([]).meta(m('accepted aud values (required in production)', { env: 'AUTH_AUDIENCE', shown: 'none' })),
+  clockTolerance: duration().prefault('30s').meta(m('leeway for exp and nbf')),
+  maxTokenBytes: int(256, 64 * 1024).default(8192).meta(m('longer tokens are refused before any parsing')),
+  scopeClaims: strings().default(['scope', 'scp']).meta(m('claims read for scopes, first present wins')),
+  adminScope: str().default('admin').meta(m('passes every @owner rule and route owner rule')),
+  devKey: bool().default(true).meta(m('verify with the development key when no key is configured', { shown: '`true` (`false` in production)' })),
+  identityHeaders: strict({ subject: headerName.default('x-user-id'), scopes: headerName.default('x-user-scopes') }).prefault({})
+    .meta(m('how the identity reaches the services', { shown: '`{ subject: "x-user-id", scopes: "x-user-scopes" }`' })),
+}).transform(inMs(['clockTolerance']));
+
+// ── rate limits ─────────────────────────────────────────────────────────────────────────────────
+const proxy = str().refine((text) => {
+  const [ip, bits, extra] = text.split('/');
+  const family = (ip ?? '').includes(':') ? 6 : /^\d+\.\d+\.\d+\.\d+$/.test(ip ?? '') ? 4 : 0;
+  return family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32)));
+}, { error: (iss) => `expected an IP address or a CIDR range such as "10.0.0.0/8", got ${JSON.stringify(iss.input)}` });
+const RateLimit = strict({
+  enabled: bool().default(true).meta(m('rate limits on GraphQL operations, @rateLimit fields and routes', { env: 'RATE_LIMIT_ENABLED' })),
+  operation: budgets('GraphQL operations per caller; over it, 429'),
+  routes: budgets('passthrough requests per caller and route; a route\'s own rateLimit (same shape, or false) wins'),
+  redisUrl: url(['redis:', 'rediss:', 'unix:'], 'a redis://, rediss:// or unix://', 'redis://127.0.0.1:6379').optional()
+    .meta(m('one limit shared by every gateway instance using it (redis://, rediss:// or unix:///run/redis.sock)', { env: 'REDIS_URL', shown: 'none (in memory)' })),
+  onStoreDown: oneOf(['local', 'reject']).default('local').meta(m('with Redis unreachable: serve with per-instance limits (local), or answer 503 (reject)')),
+  trustedProxies: list(proxy).default([]).meta(m('IPs or CIDR ranges whose X-Forwarded-For is believed', { env: 'TRUSTED_PROXIES', shown: 'none' })),
+  maxEntries: int(100, 100_000_000).default(10_000).meta(m('in-memory logs (caller × limit) kept, least recently used dropped first')),
+});
+
+// ── graphql ─────────────────────────────────────────────────────────────────────────────────────
+const Graphql = strict({
+  graphiql: bool().default(true).meta(m('serve GraphiQL (offline) on /graphql to browsers', { env: 'GRAPHIQL', shown: '`true` (`false` in production)' })),
+  devExtensions: bool().default(true).meta(m('extensions.upstream and extensions.cost in responses', { env: 'GATEWAY_DEV_EXTENSIONS', shown: '`true` (`false` in production)' })),
+  maxBodyBytes: size(1024, 64 * 1024 ** 2).prefault('1MiB').meta(m('larger bodies get 413 from Content-Length before reading (411 without one)')),
+  introspection: bool().default(true).meta(m('__schema and __type; __typename always works', { env: 'GRAPHQL_INTROSPECTION', shown: '`true` (`false` in production)' })),
+  fieldSuggestions: bool().default(true).meta(m('graphql-js\'s "Did you mean …?" hints in messages', { shown: '`true` (`false` in production)' })),
+  csrfPrevention: bool().default(true).meta(m('a GET, or a form or text/plain POST, must carry x-graphql-csrf, apollo-require-preflight, x-apollo-operation-name or graphql-preflight')),
+  operationTimeout: duration(10).prefault('30s').meta(m('one deadline for a whole operation, every level of REST calls included')),
+  limits: strict({
+    enabled: bool().default(true),
+    depth: int(1, 1e9).default(10),
+    aliases: int(1, 1e9).default(15),
+    rootFields: int(1, 1e9).default(20),
+    directives: int(1, 1e9).default(50),
+    tokens: int(1, 1e9).default(2000),
+    fields: int(1, 1e9).default(1000),
+    warnOnly: either((v) => typeof v === 'boolean', bool().transform((all) => (all ? [...LIMIT_NAMES] : [])), list(oneOf(LIMIT_NAMES))).default([]),
+  }).prefault({}).meta(m('checked before any REST call (README "Security"); warnOnly: [names] or true logs instead of refusing', { shown: '`{ depth: 10, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000 }`' })),
+  cost: strict({
+    maxCalls: int(1, 1e9).default(50),
+    maxItems: int(1, 1e9).default(50_000),
+    defaultListSize: int(0, 1e9).default(10),
+    runtimeMaxCalls: int(1, 1e9).default(100),
+    warnOnly: bool().default(false),
+  }).prefault({}).meta(m('the worst case in REST calls and items, estimated before any call (README "Security")', { shown: '`{ maxCalls: 50, maxItems: 50000, defaultListSize: 10, runtimeMaxCalls: 100 }`' })),
+}).transform(inMs(['operationTimeout']));
+
+// ── the whole file ──────────────────────────────────────────────────────────────────────────────
+export const Config = strict({
+  $schema: z.string().optional().meta(m('the JSON Schema an editor checks the file against (gateway.config.schema.json)')),
+  host: str().default('127.0.0.1').meta(m('interface to listen on; 0.0.0.0 to serve a network', { env: 'HOST' })),
+  port: int(0, 65535).default(3000).meta(m('0 picks a free one', { env: 'PORT' })),
+  logLevel: oneOf(LOG_LEVELS).default('info').meta(m('JSON lines on stderr; one per request and per REST call at info', { env: 'LOG_LEVEL', shown: '`info` (`warn` in production)' })),
+  graphql: Graphql.prefault({}),
+  cors: strict({
+    origins: list(str().refine((o) => o !== '*', { error: 'a wildcard origin is not allowed; list the origins that may call the gateway' }).pipe(httpUrl()).transform((o) => new URL(o).origin)).default([]).meta(m('origins that may call from a browser; no CORS headers unless listed', { env: 'CORS_ORIGINS', shown: 'none' })),
+  }).prefault({}),
+  trustRequestId: bool().default(true).meta(m('accept a well-formed X-Request-Id, else mint one')),
+  maxHeaderBytes: size(1024, 1024 ** 2).prefault('16KiB').meta(m('larger request heads get 431')),
+  requestTimeout: duration(100).prefault('2m').meta(m('time a client has to send a whole request, body included (408)')),
+  services: z.record(z.string().regex(SERVICE_NAME), Service, {
+    error: (iss) => (iss.code === 'invalid_key' ? 'a service name is lower case letters, digits and _ (it names the service in errors and env variables)' : `expected an object, got ${JSON.stringify(iss.input)}`),
+  }).default({}).meta(m('the services, each an entry below; a services object in a file is the whole list', { shown: 'users :3001, movies :3002' })),
+  routes: Routes.optional().meta(m('passthrough routes: { prefix, service, rewrite, access, rateLimit }', { shown: '/users → users, /movies → movies' })),
+  passthrough: strict({
+    maxBodyBytes: size(0, Number.MAX_SAFE_INTEGER).prefault('100MiB').meta(m('413 from Content-Length before reading, or counted on a chunked body')),
+    ownedHeaders: list(str().transform((h) => h.toLowerCase())).default([]).meta(m('more headers only the gateway may set (identity headers and Authorization always are)', { shown: 'none' })),
+  }).prefault({}),
+  auth: Auth.prefault({}),
+  rateLimit: RateLimit.prefault({}),
+}).transform(inMs(['requestTimeout']));
+
+export type ParsedConfig = z.output<typeof Config>;
+/** The configuration the gateway runs with: every route resolved (loadConfig). */
+export type GatewayConfig = Omit<ParsedConfig, 'routes' | '$schema'> & { routes: RouteConfig[] };
+export type ServiceConfig = ParsedConfig['services'][string];
+/** A passthrough route with its budgets resolved: its own, else rateLimit.routes; false: none. */
+export type RouteConfig = Omit<z.output<typeof Route>, 'rateLimit'> & { rateLimit?: IdentityBudgets | false | undefined };
+export type AuthConfig = GatewayConfig['auth'];
+export type AuthKeyConfig = AuthConfig['keys'][number];
+export type RateLimitConfig = GatewayConfig['rateLimit'];
+export type IdentityBudgets = RateLimitConfig['operation'];
+export type LimitConfig = IdentityBudgets['authenticated'];
+export type OperationLimits = GatewayConfig['graphql']['limits'];
+export type CostLimits = GatewayConfig['graphql']['cost'];
 export type LimitName = (typeof LIMIT_NAMES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export type UpstreamMethod = (typeof UPSTREAM_METHODS)[number];
 
-export interface OperationLimits {
-  /** Check the limits and the cost estimate at all (the run-time guards stay on either way). @default true */
-  enabled: boolean;
-  /** Deepest field nesting (`{ a { b } }` is 2); __typename and, while introspection is on, introspection's own nesting do not count. @default 10 */
-  depth: number;
-  /** Aliased fields, fragments expanded. @default 15 */
-  aliases: number;
-  /** Fields at the operation's root, fragments expanded. @default 20 */
-  rootFields: number;
-  /** Directives used in the operation, fragments expanded. @default 50 */
-  directives: number;
-  /** Lexical tokens of the document; a longer one is refused while it is parsed. @default 2000 */
-  tokens: number;
-  /** Field selections with every fragment spread in full (a fragment spread n times counts n times). @default 1000 */
-  fields: number;
-  /** Limits that only log when exceeded, and let the operation run: to roll a limit out. @default [] */
-  warnOnly: LimitName[];
-}
-
-/** The cost budget, in REST calls and items, estimated from each field's REST plan before any call. */
-export interface CostLimits {
-  /** Most REST calls an operation may be estimated to make in the worst case (@cost weights applied). @default 50 */
-  maxCalls: number;
-  /** Most items (objects and list entries) it may be estimated to return. @default 50000 */
-  maxItems: number;
-  /** Size assumed for a list with no @listSize and no slicing argument. @default 10 */
-  defaultListSize: number;
-  /** Most REST calls (weighted) an operation may actually make; past it the rest is null with COST_LIMIT_EXCEEDED. @default 100 */
-  runtimeMaxCalls: number;
-  /** Log estimates over the budget and run the operation anyway. @default false */
-  warnOnly: boolean;
-}
-
-export interface GatewayConfig {
-  /** Interface to listen on. @default "127.0.0.1" (loopback; set "0.0.0.0" or "::" to serve a network) */
-  host: string;
-  /** @default 3000 */
-  port: number;
-  logLevel: LogLevel;
-  graphql: {
-    /** Serve GraphiQL (assets from the gateway itself) to browsers on the GraphQL path. @default true, false in production */
-    graphiql: boolean;
-    /** Add `extensions.upstream` (the REST calls an operation made) to responses. @default true, false in production */
-    devExtensions: boolean;
-    /** Largest GraphQL request body, in bytes. @default 1 MiB */
-    maxBodyBytes: number;
-    /** Answer __schema and __type (__typename always works). @default true, false in production */
-    introspection: boolean;
-    /** Keep graphql-js's "Did you mean …?" hints in messages (they reveal the schema). @default true, false in production */
-    fieldSuggestions: boolean;
-    /** Refuse GETs and simple-content-type POSTs that carry none of CSRF_HEADERS (a browser sends those cross-site without a preflight). @default true */
-    csrfPrevention: boolean;
-    /** One deadline for a whole operation, every level of REST calls included, in ms. @default 30000 */
-    operationTimeoutMs: number;
-    limits: OperationLimits;
-    cost: CostLimits;
-  };
-  /** Origins allowed to call the gateway from a browser; none by default (no CORS headers). */
-  cors: { origins: string[] };
-  /** Accept a caller's `X-Request-Id` (when well formed) instead of always minting one. @default true */
-  trustRequestId: boolean;
-  /** Largest request head (request line and headers), in bytes; larger ones get 431. @default 16 KiB */
-  maxHeaderBytes: number;
-  /** Time a client has to send a whole request, head and body, in ms; slower ones get 408. Bounds slow
-   *  uploads on passthrough routes, whose service timeout starts only once the body is in. @default 120000 */
-  requestTimeoutMs: number;
-  services: Record<string, ServiceConfig>;
-  routes: RouteConfig[];
-  auth: AuthConfig;
-  rateLimit: RateLimitConfig;
-  passthrough: {
-    /** Largest request body a passthrough route accepts, in bytes (streamed, never held whole). @default 100 MiB */
-    maxBodyBytes: number;
-    /** More headers only the gateway may set (the identity headers and Authorization always are): client copies are removed. @default [] */
-    ownedHeaders: string[];
-  };
-}
-
-/** Defaults for every service entry, in ms and counts. */
-export const SERVICE_DEFAULTS = Object.freeze({
-  timeoutMs: 10_000, // 10 s for a whole call, retries included
-  connectTimeoutMs: 2_000, // 2 s
-  firstByteTimeoutMs: 5_000, // 5 s per attempt
-  maxBatchSize: 500, // keys; the example services accept up to 1,000
-  maxUrlLength: 8_000, // characters; common servers refuse request lines over 8 KiB
-  maxConcurrency: 16, // single calls in flight per request and service
-  balancer: 'round-robin' as 'round-robin' | 'least-pending',
-  breaker: Object.freeze({
-    errorThresholdPercentage: 50, // %
-    volumeThreshold: 10, // calls
-    windowMs: 10_000, // 10 s
-    buckets: 10,
-    resetTimeoutMs: 5_000, // 5 s
-  }),
-  retry: Object.freeze({
-    retries: 2,
-    methods: Object.freeze(['GET', 'HEAD', 'PUT', 'DELETE'] as UpstreamMethod[]),
-    baseDelayMs: 25, // 25 ms, doubling
-    maxDelayMs: 250, // 250 ms
-    budgetRatio: 0.2, // one retry per five calls
-    budgetMinPerSecond: 5,
-  }),
-  connections: 64, // keep-alive sockets per instance
-  healthPath: '/healthz',
-  forwardToken: false,
-  maxResponseBytes: 8 * 1024 * 1024, // 8 MiB of JSON
-});
-
-/** A fresh, mutable copy of the service defaults. */
+/** A service entry's defaults around its urls: what tests and tools start from. */
 export function serviceDefaults(): Omit<ServiceConfig, 'urls' | 'schema'> {
-  return {
-    ...SERVICE_DEFAULTS,
-    breaker: { ...SERVICE_DEFAULTS.breaker },
-    retry: { ...SERVICE_DEFAULTS.retry, methods: [...SERVICE_DEFAULTS.retry.methods] },
-  };
-}
-
-export const GATEWAY_DEFAULTS = Object.freeze({
-  host: '127.0.0.1',
-  port: 3000,
-  logLevel: 'info' as LogLevel,
-  graphql: {
-    graphiql: true,
-    devExtensions: true,
-    maxBodyBytes: 1024 * 1024, // 1 MiB
-    introspection: true,
-    fieldSuggestions: true,
-    csrfPrevention: true,
-    operationTimeoutMs: 30_000, // 30 s for a whole operation
-    // Anchored on Apollo Router and GraphQL Armor: deep enough for users → favoriteMovies → director → …
-    limits: { enabled: true, depth: 10, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000, warnOnly: [] as LimitName[] },
-    cost: { maxCalls: 50, maxItems: 50_000, defaultListSize: 10, runtimeMaxCalls: 100, warnOnly: false },
-  },
-  cors: { origins: [] as string[] },
-  trustRequestId: true,
-  maxHeaderBytes: 16 * 1024, // 16 KiB, Node's own default
-  requestTimeoutMs: 120_000, // 2 min for a client to send a whole request
-  passthrough: {
-    maxBodyBytes: 100 * 1024 * 1024, // 100 MiB
-    ownedHeaders: [] as string[], // beyond auth.identityHeaders and Authorization, which are always owned
-  },
-  auth: {
-    keys: [] as AuthKeyConfig[],
-    jwks: undefined as AuthConfig['jwks'],
-    issuer: [] as string[],
-    audience: [] as string[],
-    clockToleranceMs: 30_000, // 30 s
-    maxTokenBytes: 8 * 1024, // 8 KiB
-    scopeClaims: ['scope', 'scp'],
-    adminScope: 'admin',
-    devKey: true,
-    identityHeaders: { subject: 'x-user-id', scopes: 'x-user-scopes' },
-  },
-});
-
-/** Defaults of the rate limits: generous enough for a busy frontend, low enough to blunt a script. */
-export const RATE_LIMIT_DEFAULTS = Object.freeze({
-  enabled: true,
-  operation: { authenticated: { max: 1200, windowMs: 60_000 }, anonymous: { max: 300, windowMs: 60_000 } }, // per minute
-  routes: { authenticated: { max: 1200, windowMs: 60_000 }, anonymous: { max: 300, windowMs: 60_000 } },
-  redisUrl: undefined as string | undefined,
-  onStoreDown: 'local' as 'local' | 'reject',
-  trustedProxies: [] as string[],
-  maxEntries: 10_000,
-});
-
-/** Defaults of a JWKS entry, in ms. */
-export const JWKS_DEFAULTS = Object.freeze({
-  cacheMaxAgeMs: 600_000, // 10 min
-  cooldownMs: 30_000, // 30 s between refetches for unknown key ids
-  timeoutMs: 5_000, // 5 s per fetch
-});
-
-/** What NODE_ENV=production changes before the file and the environment are applied. */
-export const PRODUCTION_PRESET = Object.freeze({
-  logLevel: 'warn' as LogLevel,
-  graphql: { graphiql: false, devExtensions: false, introspection: false, fieldSuggestions: false },
-  auth: { devKey: false },
-});
-
-/** Where a raw value came from, for error messages: `gateway.config.json#/services/users/urls/0`, `PORT in .env`. */
-export type Where = (path: string) => string;
-
-export const fail = (where: string, message: string): never => {
-  throw new ConfigError(`${where}: ${message}`);
-};
-
-export function parseDuration(value: unknown, where: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string') {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
-    if (m) return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
-  }
-  return fail(where, `expected a duration such as 500 (ms), "500ms", "10s" or "1m", got ${JSON.stringify(value)}`);
-}
-
-export function parseInteger(value: unknown, where: string, lo: number, hi: number): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) {
-    return fail(where, `expected an integer from ${lo} to ${hi}, got ${JSON.stringify(value)}`);
-  }
-  return n;
-}
-
-export function parseBoolean(value: unknown, where: string): boolean {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return fail(where, `expected true or false, got ${JSON.stringify(value)}`);
-}
-
-export function parseString(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.trim() === '') return fail(where, `expected a non-empty string, got ${JSON.stringify(value)}`);
-  return value.trim();
-}
-
-/** A URL of one of `protocols`; `kind` and `example` word the errors ("an http(s)", "http://localhost:3001"). */
-export function parseUrlOf(value: unknown, where: string, protocols: readonly string[], kind: string, example: string): URL {
-  const text = parseString(value, where);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return fail(where, `expected ${kind} URL such as ${example}, got ${JSON.stringify(text)}`);
-  }
-  if (!protocols.includes(url.protocol)) return fail(where, `expected ${kind} URL, got ${JSON.stringify(text)}`);
-  return url;
-}
-
-export function parseHttpUrl(value: unknown, where: string): string {
-  const url = parseUrlOf(value, where, ['http:', 'https:'], 'an http(s)', '"http://localhost:3001"');
-  const text = parseString(value, where);
-  if (url.search || url.hash || url.username || url.password) {
-    return fail(where, `a service URL has no query, fragment or credentials, got ${JSON.stringify(text)}`);
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-export function parseObject(value: unknown, where: string, keys: readonly string[]): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(where, `expected an object, got ${JSON.stringify(value)}`);
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) fail(`${where}/${key}`, `unknown key (known: ${keys.join(', ')})`);
-  }
-  return value as Record<string, unknown>;
-}
-
-export function parseNumber(value: unknown, where: string, lo: number, hi: number): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < lo || n > hi) return fail(where, `expected a number from ${lo} to ${hi}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-export function parseArray(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) return fail(where, `expected an array, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+  const { urls: _urls, schema: _schema, ...rest } = Service.parse({ urls: ['http://localhost:1'] });
+  return rest;
 }

@@ -1,5 +1,6 @@
-// The environment variables the gateway reads, and the config keys they set. Values from the process
-// environment win over `.env`; `.env` never overrides what the shell set.
+// The environment as a config layer. Values from the process environment win over `.env`, which never
+// overrides what the shell set. Most variables set one key, named in that key's `env` in the schema;
+// the few below do more than set a key.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError } from '../errors.ts';
@@ -11,28 +12,15 @@ export interface EnvValue {
 }
 export type EnvSource = Map<string, EnvValue>;
 
-/** The variables, with the config key each sets (documented in README's configuration table). */
-export const ENV_VARIABLES = Object.freeze({
-  GATEWAY_CONFIG: 'path of the config file (default: gateway.config.json in the working directory, if present)',
-  PORT: 'port',
-  HOST: 'host',
-  LOG_LEVEL: 'logLevel',
-  NODE_ENV: '"production" applies the production preset (no GraphiQL, dev extensions, introspection or field suggestions; log level warn)',
-  GRAPHIQL: 'graphql.graphiql',
-  GATEWAY_DEV_EXTENSIONS: 'graphql.devExtensions',
-  GRAPHQL_INTROSPECTION: 'graphql.introspection',
-  CORS_ORIGINS: 'cors.origins (comma-separated)',
-  USER_SERVICE_URL: 'services.users.urls (the seed gateway name; comma-separated for several instances)',
-  MOVIE_SERVICE_URL: 'services.movies.urls (the seed gateway name)',
-  'SERVICE_<NAME>_URLS': 'services.<name>.urls for any service (comma-separated)',
-  AUTH_JWKS_URL: 'auth.jwks.url (RS256 and ES256 keys, cached 10 min)',
-  AUTH_ISSUER: 'auth.issuer (comma-separated)',
-  AUTH_AUDIENCE: 'auth.audience (comma-separated)',
-  AUTH_HS256_SECRET: 'adds an HS256 key to auth.keys (at least 32 bytes)',
-  REDIS_URL: 'rateLimit.redisUrl (limits shared by every gateway instance using it)',
-  RATE_LIMIT_ENABLED: 'rateLimit.enabled',
-  TRUSTED_PROXIES: 'rateLimit.trustedProxies (comma-separated IPs or CIDR ranges)',
-});
+/** Variables that are not one key's value: what each does, and the key it sets, for the README. */
+export const SPECIAL_ENV: ReadonlyArray<{ variable: string; key?: string; does: string }> = [
+  { variable: 'GATEWAY_CONFIG', does: 'the config file (default: gateway.config.json in the working directory, if present)' },
+  { variable: 'NODE_ENV', does: '"production" applies the production preset' },
+  { variable: 'SERVICE_<NAME>_URLS', key: 'services.<name>.urls', does: 'a configured service\'s instances (comma-separated)' },
+  { variable: 'USER_SERVICE_URL', key: 'services.<name>.urls', does: 'services.users.urls (the seed gateway\'s name)' },
+  { variable: 'MOVIE_SERVICE_URL', key: 'services.<name>.urls', does: 'services.movies.urls (the seed gateway\'s name)' },
+  { variable: 'AUTH_HS256_SECRET', key: 'auth.keys', does: 'adds an HS256 key (at least 32 bytes)' },
+];
 
 /** Reads the process environment and, beneath it, a `.env` file if there is one. */
 export function readEnv(env: NodeJS.ProcessEnv, envFile: string | undefined): EnvSource {
@@ -44,10 +32,10 @@ export function readEnv(env: NodeJS.ProcessEnv, envFile: string | undefined): En
     } catch (err) {
       throw new ConfigError(`${envFile}: cannot read (${(err as Error).message})`);
     }
-    for (const [key, value] of Object.entries(parsed)) source.set(key, { value, where: `${key} (${envFile})` });
+    for (const [key, value] of Object.entries(parsed)) if (value.trim() !== '') source.set(key, { value, where: `${key} (${envFile})` });
   }
   for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined) source.set(key, { value, where: `${key} (environment)` });
+    if (value !== undefined && value.trim() !== '') source.set(key, { value, where: `${key} (environment)` });
   }
   return source;
 }

@@ -31,8 +31,7 @@ import { COST_DIRECTIVE_NAMES } from './directives/cost-directives.ts';
 import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-directive.ts';
 import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
 import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
-import { parseDuration } from '../config/config-schema.ts';
-import { ConfigError } from '../errors.ts';
+import { DURATION_EXAMPLES, parseDuration } from '../config/units.ts';
 import type { LoadedSubgraph } from './load-subgraphs.ts';
 import { sdlError } from './sdl-error.ts';
 import {
@@ -196,13 +195,8 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
       if (limit) {
         if (internal) throw sdlError(limit.node, `${where} is @internal: it is never public, so it needs no rate limit`);
         if (limit.max < 1) throw sdlError(limit.node, '@rateLimit: max is at least 1');
-        let windowMs: number;
-        try {
-          windowMs = parseDuration(limit.window, '@rateLimit(window)');
-        } catch (err) {
-          if (err instanceof ConfigError) throw sdlError(limit.node, err.message);
-          throw err;
-        }
+        const windowMs = parseDuration(limit.window);
+        if (windowMs === undefined) throw sdlError(limit.node, `@rateLimit(window): expected a duration such as ${DURATION_EXAMPLES}, got ${JSON.stringify(limit.window)}`);
         if (windowMs < 1) throw sdlError(limit.node, '@rateLimit: a window is at least 1ms');
         plan.rateLimits.set(where, { max: limit.max, windowMs, node: limit.node });
       }

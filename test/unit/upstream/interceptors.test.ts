@@ -36,7 +36,7 @@ function scripted(...outcomes: Array<number | UpstreamFailure>): Call & { calls:
     const outcome = outcomes[Math.min(i++, outcomes.length - 1)]!;
     if (outcome instanceof UpstreamFailure) throw outcome;
     return { status: outcome, body: undefined };
-  }) as Call & { calls: number };
+  }) as unknown as Call & { calls: number };
   call.calls = 0;
   return call;
 }
