@@ -4,6 +4,7 @@ import type { BatchLoadFn } from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
 import { restError } from './rest-error.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
+import { mapEach } from '../sdl/selection-map.ts';
 import type { UpstreamResponse } from '../upstream/upstream-client.ts';
 
 export type EntityRecord = Record<string, unknown>;
@@ -50,7 +51,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string,
         throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with a different count`, service);
       }
       const items = res.body as unknown[];
-      return chunk.map((key, i) => checkItem(owner, key, items[i]));
+      return chunk.map((key, i) => checkItem(owner, key, owner.map ? mapEach(items[i], owner.map) : items[i]));
     };
     return async (keys) => {
       const chunks = chunkKeys(keys, prefix.length, owner.maxBatchSize, owner.maxUrlLength);
@@ -68,7 +69,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string,
       if (res instanceof Error) return res;
       if (res.status === 404) return null;
       if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body);
-      return checkItem(owner, key, res.body);
+      return checkItem(owner, key, owner.map ? mapEach(res.body, owner.map) : res.body);
     });
 }
 

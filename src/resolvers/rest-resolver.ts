@@ -6,6 +6,7 @@ import type { ServiceConfig } from '../config/config-schema.ts';
 import type { EntityOwner, EntityRecord, GroupedSpec } from '../loaders/batch-load.ts';
 import { restError } from '../loaders/rest-error.ts';
 import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
+import { mapEach } from '../sdl/selection-map.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
 
@@ -41,7 +42,8 @@ function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, compl
     const key = batch.key(scope);
     const path = plan.path(scope);
     if (key === null || key === undefined || path === undefined) return plan.returns.nonNull ? [] : null;
-    const items = await ctx.rest.grouped(spec, path + batch.otherQuery(scope)).load(String(key));
+    const raw = await ctx.rest.grouped(spec, path + batch.otherQuery(scope)).load(String(key));
+    const items = plan.map ? mapEach(raw, plan.map) : raw;
     return completeWith ? complete(items, completeWith, ctx) : items;
   };
 }
@@ -62,8 +64,9 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight);
     if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
     if (returnsBoolean) return true;
-    let value = res.body ?? null;
+    let value: unknown = res.body ?? null;
     if (plan.select) value = select(value, plan.select) ?? null;
+    if (plan.map) value = mapEach(value, plan.map);
     return completeWith && value !== null ? complete(value, completeWith, ctx) : value;
   };
   GENERATED_RESOLVERS.add(resolver);

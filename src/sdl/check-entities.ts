@@ -41,6 +41,7 @@ export function checkEntities(plans: readonly SubgraphPlan[]): Map<string, Entit
       maxUrlLength: config.maxUrlLength,
       maxConcurrency: config.maxConcurrency,
       weight: plans.find((p) => p.service === owner.service)?.typeWeights.get(typeName) ?? 1,
+      map: plans.find((p) => p.service === owner.service)?.mappers.type(typeName),
     });
   }
 

@@ -1,5 +1,6 @@
 // What the per-request loaders need to know about an entity and the service that owns it, decided at
 // start-up from the SDL files (check-entities.ts) and read at request time by the loaders.
+import type { Mapper } from './selection-map.ts';
 import type { TemplateScope } from './template.ts';
 
 export interface EntityOwner {
@@ -13,5 +14,7 @@ export interface EntityOwner {
   maxConcurrency: number;
   /** What each call that loads it counts against the operation's cost budget (@cost on the type). */
   weight: number;
+  /** How the owner's JSON becomes the type's fields (@map in the owner's file), before keys are matched. */
+  map?: Mapper | undefined;
 }
 

@@ -31,6 +31,8 @@ import { COST_DIRECTIVE_NAMES } from './directives/cost-directives.ts';
 import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-directive.ts';
 import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
 import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
+import { planMappings, type ServiceMappers } from './plan-mappings.ts';
+import type { Mapper } from './selection-map.ts';
 import { DURATION_EXAMPLES, parseDuration } from '../config/units.ts';
 import type { LoadedSubgraph } from './load-subgraphs.ts';
 import { sdlError } from './sdl-error.ts';
@@ -67,6 +69,8 @@ export interface RestFieldPlan {
   select: string[] | undefined;
   /** Present when @batch merges this field's calls across parents. */
   batch: RestBatchPlan | undefined;
+  /** How the answer's JSON becomes the field's objects (@rest(map:), else the type's @map). */
+  map: Mapper | undefined;
   returns: ReturnShape;
 }
 
@@ -124,6 +128,8 @@ export interface SubgraphPlan {
   typeWeights: Map<string, number>;
   /** How answers pick their type, for each union and interface of the file. */
   discriminators: Discriminator[];
+  /** How this service's JSON becomes the fields of its types (@map). */
+  mappers: ServiceMappers;
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation']);
@@ -156,6 +162,7 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
     costs: new Map(),
     typeWeights: new Map(),
     discriminators: planDiscriminators(schema),
+    mappers: planMappings(schema),
   };
   if (schema.getSubscriptionType()) throw sdlError(schema.getSubscriptionType()?.astNode, 'subscriptions are not supported on REST-wrapped subgraphs');
 
@@ -202,7 +209,7 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
       }
       const declaredCost = planFieldCost(type, field, Boolean(rest || ref));
       if (declaredCost) plan.costs.set(where, declaredCost);
-      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root));
+      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root, plan.mappers));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
       else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
       else if (entity && !entity.load && field.name !== entity.keyField && !internal) {
@@ -293,6 +300,7 @@ function planRest(
   field: GraphQLField<unknown, unknown>,
   service: string,
   root: boolean,
+  mappers: ServiceMappers,
 ): RestFieldPlan {
   const rest = readRest(node);
   const roots: TemplateRoot[] = root ? ['args'] : ['args', 'parent'];
@@ -308,6 +316,7 @@ function planRest(
       body: rest.body === undefined ? undefined : compileValue(rest.body, roots),
       select: undefined,
       batch: undefined,
+      map: mappers.field(type, field.name, rest.map, node),
       returns: returnShape(field.type),
     };
     checkPlaceholders(placeholdersOf(rest.path, roots), type, field, node, true);

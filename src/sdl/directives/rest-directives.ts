@@ -15,9 +15,17 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   """
   Resolves the field with one REST call to this file's service. path: "/users/{args.id}" (each
   placeholder one encoded segment); query: { name: template } (null values left out); body: a template
-  (the JSON body); select: a dotted path into the JSON answer.
+  (the JSON body); select: a dotted path into the JSON answer; map: a selection mapping for this field's
+  answer, as @map on a type.
   """
-  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, select: String) on FIELD_DEFINITION
+  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, select: String, map: String) on FIELD_DEFINITION
+
+  """
+  How this service's JSON answers become the type's fields, wherever the type comes from it: the fields
+  to fill, each from where it is in the answer ("firstName: first_name city: address.city location: {
+  lat: latitude }"). Fields it does not name are read under their own names.
+  """
+  directive @map(selection: String!) on OBJECT
 
   """
   Marks an entity: a type identified by its key field that other services may refer to. The service
@@ -44,7 +52,7 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   directive @internal on FIELD_DEFINITION
 `;
 
-export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal']);
+export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal', 'map']);
 
 export const restDirectivesDocument: DocumentNode = parse(new Source(REST_DIRECTIVES_SDL, 'rest-directives.graphql'));
 
@@ -56,6 +64,7 @@ export interface RestDirective {
   query?: unknown;
   body?: unknown;
   select?: string;
+  map?: string;
   node: ConstDirectiveNode;
 }
 export interface EntityDirective {
@@ -103,6 +112,7 @@ export function readRest(node: ConstDirectiveNode): RestDirective {
   if (a.query !== undefined && a.query !== null) rest.query = a.query;
   if (a.body !== undefined && a.body !== null) rest.body = a.body;
   if (typeof a.select === 'string') rest.select = a.select;
+  if (typeof a.map === 'string') rest.map = a.map;
   return rest;
 }
 

@@ -1,0 +1,70 @@
+// A third-party REST API as it is: json-server's snake_case, nested answers, onboarded with one SDL file
+// (test/fixtures/json-server/people.graphql) and one config entry. Selection mappings rename, flatten
+// and nest fields, per type (@map, wherever the type turns up) and per field (@rest(map:)); entity keys
+// are matched after mapping. REST calls are counted on the way to json-server.
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
+import { gql } from '../harness/graphql-client.ts';
+import { startJsonServer, type StartedJsonServer } from '../harness/json-server.ts';
+import { ROOT, startStack, type Stack } from '../harness/start-stack.ts';
+
+const FIXTURES = join(ROOT, 'test/fixtures/json-server');
+let api: StartedJsonServer;
+let counting: FaultUpstream;
+let stack: Stack;
+
+beforeAll(async () => {
+  api = await startJsonServer(join(FIXTURES, 'db.json'));
+  counting = await startFaultUpstream({ kind: 'proxy', to: api.url });
+  stack = await startStack({ config: { services: { people: { urls: [counting.url], schema: join(FIXTURES, 'people.graphql') } } } });
+});
+afterAll(async () => {
+  await stack.close();
+  await counting.close();
+  await api.close();
+});
+beforeEach(() => {
+  counting.requests.length = 0;
+});
+
+describe('selection mappings over a third-party API', () => {
+  it('renames, flattens and nests the fields of an entity, and maps a nested object by its own type\'s mapping', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ person(id: "1") { id firstName lastName city location { lat lng } address { street city } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.person).toEqual({
+      id: '1',
+      firstName: 'Alan',
+      lastName: 'Knuth',
+      city: 'Manchester',
+      location: { lat: 50.1, lng: -0.95 },
+      address: { street: '1 Engine Street', city: 'Manchester' },
+    });
+    expect(counting.requests.map((r) => r.url)).toEqual(['/people/1']);
+  });
+
+  it('maps each item of a list, and follows a relation by a mapped key (employer_id → employerId)', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ people(limit: 3) { firstName employer { name founded } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.people).toEqual([
+      { firstName: 'Alan', employer: { name: 'Bletchley Works', founded: 1939 } },
+      { firstName: 'Grace', employer: { name: 'Compiler Corp', founded: 1952 } },
+      { firstName: 'Edsger', employer: { name: 'Structured Ltd', founded: 1968 } },
+    ]);
+    // One page of people, then each distinct employer once (this API has no batch endpoint here).
+    expect(counting.requests.map((r) => r.url).sort()).toEqual(['/companies/2', '/companies/3', '/companies/4', '/people?_limit=3']);
+  });
+
+  it('applies a field\'s own mapping to its answer', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ companyLabels { id label since } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.companyLabels[0]).toEqual({ id: '1', label: 'Analytical Engines', since: 1834 });
+    expect(body.data.companyLabels).toHaveLength(4);
+  });
+
+  it('a missing entity is null with NOT_FOUND, as json-server answers 404', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ person(id: "999") { firstName } }');
+    expect(body.data).toEqual({ person: null });
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
