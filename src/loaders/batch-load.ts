@@ -1,8 +1,11 @@
-// The batch functions behind entity loaders: keys → one GET per chunk (split by the service's maximum
-// batch size and URL length), answers checked and returned in key order, null for a missing entity.
+// The batch functions behind entity loaders: keys → one call per chunk (split by the service's maximum
+// batch size and URL length), the keys spelled as the service reads them (?ids=1,2 · ?id=1&id=2 ·
+// ?ids[]=1&ids[]=2 · a POST body), answers matched to the keys by position or by their key field, in
+// key order, null for a missing entity.
 import type { BatchLoadFn } from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
 import { restError } from './rest-error.ts';
+import type { BatchKeys } from '../sdl/directives/rest-directives.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
 import { mapEach } from '../sdl/selection-map.ts';
 import type { UpstreamResponse } from '../upstream/upstream-client.ts';
@@ -12,14 +15,25 @@ export type { EntityOwner } from '../sdl/entity-owner.ts';
 
 /** A GET through the request's scope; `weight` is what the call counts against the operation's cost budget. */
 export type Get = (service: string, path: string, weight: number) => Promise<UpstreamResponse>;
+/** A read sent as a POST (keys in the body): never deduplicated, never retried, and it clears nothing. */
+export type PostRead = (service: string, path: string, body: unknown, weight: number) => Promise<UpstreamResponse>;
+
+/** The query string of a chunk of keys in `param`, spelled the service's way, and what each key adds to a URL. */
+export function keyQuery(style: BatchKeys, param: string): { query: (keys: readonly string[]) => string; perKey: number } {
+  const p = encodeURIComponent(param);
+  const each = (name: string) => ({ query: (keys: readonly string[]) => keys.map((k) => `${name}=${encodeURIComponent(k)}`).join('&'), perKey: name.length + 2 });
+  if (style === 'REPEATED') return each(p);
+  if (style === 'BRACKETED') return each(`${p}%5B%5D`);
+  return { query: (keys) => `${p}=${keys.map(encodeURIComponent).join(',')}`, perKey: 1 };
+}
 
 /** Splits keys so that no chunk has more than `maxSize` keys or makes a URL longer than `maxLength`. */
-export function chunkKeys(keys: readonly string[], prefixLength: number, maxSize: number, maxLength: number): string[][] {
+export function chunkKeys(keys: readonly string[], prefixLength: number, maxSize: number, maxLength: number, perKey = 1): string[][] {
   const chunks: string[][] = [];
   let chunk: string[] = [];
   let length = prefixLength;
   for (const key of keys) {
-    const add = encodeURIComponent(key).length + 1;
+    const add = encodeURIComponent(key).length + perKey;
     if (chunk.length > 0 && (chunk.length >= maxSize || length + add > maxLength)) {
       chunks.push(chunk);
       chunk = [];
@@ -40,21 +54,28 @@ function checkItem(owner: EntityOwner, key: string, item: unknown): EntityRecord
   return item as EntityRecord;
 }
 
-export function entityBatchFn(owner: EntityOwner, get: Get): BatchLoadFn<string, EntityRecord | null> {
-  const { load, service } = owner;
+export function entityBatchFn(owner: EntityOwner, get: Get, post?: PostRead): BatchLoadFn<string, EntityRecord | null> {
+  const { load, service, keyField } = owner;
   if ('batchPath' in load) {
-    const prefix = `${load.batchPath}?${encodeURIComponent(load.batchParam)}=`;
+    const body = load.keys === 'BODY';
+    const { query, perKey } = keyQuery(load.keys, load.batchParam);
+    const prefix = `${load.batchPath}?`;
+    const mapped = (item: unknown): unknown => (owner.map ? mapEach(item, owner.map) : item);
     const loadChunk = async (chunk: string[]): Promise<Array<EntityRecord | null | Error>> => {
-      const res = await get(service, prefix + chunk.map(encodeURIComponent).join(','), owner.weight);
+      const res = body && post ? await post(service, load.batchPath, { [load.batchParam]: chunk }, owner.weight) : await get(service, prefix + query(chunk), owner.weight);
       if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
-      if (!Array.isArray(res.body) || res.body.length !== chunk.length) {
-        throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with a different count`, service);
+      if (!Array.isArray(res.body) || (load.match === 'POSITION' && res.body.length !== chunk.length)) {
+        throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with ${Array.isArray(res.body) ? 'a different count' : 'something else than a list'}`, service);
       }
-      const items = res.body as unknown[];
-      return chunk.map((key, i) => checkItem(owner, key, owner.map ? mapEach(items[i], owner.map) : items[i]));
+      const items = (res.body as unknown[]).map(mapped);
+      if (load.match === 'POSITION') return chunk.map((key, i) => checkItem(owner, key, items[i]));
+      // By key: in any order, the missing ones left out, anything not asked for ignored.
+      const byKey = new Map<string, EntityRecord>();
+      for (const item of items) if (item !== null && typeof item === 'object') byKey.set(String((item as EntityRecord)[keyField]), item as EntityRecord);
+      return chunk.map((key) => byKey.get(key) ?? null);
     };
     return async (keys) => {
-      const chunks = chunkKeys(keys, prefix.length, owner.maxBatchSize, owner.maxUrlLength);
+      const chunks = chunkKeys(keys, prefix.length, owner.maxBatchSize, body ? Number.POSITIVE_INFINITY : owner.maxUrlLength, perKey);
       // A failed chunk fails only its own keys; DataLoader does not cache the Errors.
       const results = await Promise.all(chunks.map((c) => loadChunk(c).catch((err: Error) => c.map(() => err))));
       return results.flat();
@@ -97,6 +118,8 @@ export interface GroupedSpec {
   maxUrlLength: number;
   /** What each call counts against the operation's cost budget (@cost). */
   weight: number;
+  /** How the keys are sent (not BODY: @batch batches GETs). */
+  keys: BatchKeys;
 }
 
 /** A @batch field's call: everything but the keys, which the batch function adds. */
@@ -107,9 +130,10 @@ export interface GroupedCall extends GroupedSpec {
 
 /** Keys → one GET per chunk with `param=k1,k2`; the list that comes back is split by `item[groupBy]`. */
 export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string, unknown[]> {
-  const prefix = `${call.base}${call.base.includes('?') ? '&' : '?'}${encodeURIComponent(call.param)}=`;
+  const prefix = `${call.base}${call.base.includes('?') ? '&' : '?'}`;
+  const { query, perKey } = keyQuery(call.keys, call.param);
   const loadChunk = async (chunk: string[]): Promise<unknown[][]> => {
-    const res = await get(call.service, prefix + chunk.map(encodeURIComponent).join(','), call.weight);
+    const res = await get(call.service, prefix + query(chunk), call.weight);
     if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body);
     let items = res.body;
     for (const key of call.select ?? []) items = items && typeof items === 'object' ? (items as Record<string, unknown>)[key] : undefined;
@@ -122,7 +146,7 @@ export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string,
     return chunk.map((k) => groups.get(k) as unknown[]);
   };
   return async (keys) => {
-    const chunks = chunkKeys(keys, prefix.length, call.maxBatchSize, call.maxUrlLength);
+    const chunks = chunkKeys(keys, prefix.length, call.maxBatchSize, call.maxUrlLength, perKey);
     const results = await Promise.all(chunks.map((c) => loadChunk(c).catch((err: Error) => c.map(() => err))));
     return results.flat();
   };

@@ -43,6 +43,7 @@ export class RestScope {
   readonly #signal: AbortSignal | undefined;
   readonly #get = (service: string, path: string, weight: number): Promise<UpstreamResponse> =>
     this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight));
+  readonly #postRead = (service: string, path: string, body: unknown, weight: number): Promise<UpstreamResponse> => this.#send(service, 'POST', path, body, weight);
 
   constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, options: RestScopeOptions) {
     this.#credentials = options.credentials;
@@ -71,7 +72,7 @@ export class RestScope {
     if (!loader) {
       const owner = this.#owners.get(typeName);
       if (!owner) throw new Error(`no owner for entity ${typeName}`); // the schema build rules this out
-      loader = new DataLoader(entityBatchFn(owner, this.#get), { maxBatchSize: Number.MAX_SAFE_INTEGER });
+      loader = new DataLoader(entityBatchFn(owner, this.#get, this.#postRead), { maxBatchSize: Number.MAX_SAFE_INTEGER });
       this.#loaders.set(typeName, loader);
     }
     return loader;

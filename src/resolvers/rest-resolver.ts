@@ -36,7 +36,7 @@ async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext
 function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight: number): Resolver {
   const batch = plan.batch as NonNullable<RestFieldPlan['batch']>;
   // Built once here; only the path and the other query parameters vary per call.
-  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength, weight };
+  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, keys: batch.keys, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength, weight };
   return async (parent, args, ctx) => {
     const scope: TemplateScope = { args, parent };
     const key = batch.key(scope);

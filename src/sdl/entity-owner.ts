@@ -1,13 +1,22 @@
 // What the per-request loaders need to know about an entity and the service that owns it, decided at
 // start-up from the SDL files (check-entities.ts) and read at request time by the loaders.
+import type { BatchKeys, BatchMatch } from './directives/rest-directives.ts';
 import type { Mapper } from './selection-map.ts';
 import type { TemplateScope } from './template.ts';
+
+/** A batch endpoint: where, the parameter that carries the keys, how they are sent and how answers match. */
+export interface BatchLoad {
+  batchPath: string;
+  batchParam: string;
+  keys: BatchKeys;
+  match: BatchMatch;
+}
 
 export interface EntityOwner {
   typeName: string;
   service: string;
   keyField: string;
-  load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined };
+  load: BatchLoad | { path: (scope: TemplateScope) => string | undefined };
   maxBatchSize: number;
   maxUrlLength: number;
   /** Single calls in flight at once, when there is no batch endpoint. */

@@ -23,6 +23,7 @@ import {
   readRef,
   readRest,
   REST_DIRECTIVE_NAMES,
+  type BatchKeys,
   type RestMethod,
 } from './directives/rest-directives.ts';
 import { AUTH_DIRECTIVE_NAMES, readPolicy, type AccessPolicy } from './directives/auth-directives.ts';
@@ -32,6 +33,7 @@ import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-direct
 import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
 import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
 import { planMappings, type ServiceMappers } from './plan-mappings.ts';
+import type { EntityOwner } from './entity-owner.ts';
 import type { Mapper } from './selection-map.ts';
 import { DURATION_EXAMPLES, parseDuration } from '../config/units.ts';
 import type { LoadedSubgraph } from './load-subgraphs.ts';
@@ -83,6 +85,8 @@ export interface RestBatchPlan {
   otherQuery: (scope: TemplateScope) => string;
   /** The item field the answer is split by. */
   groupBy: string;
+  /** How the keys are sent. */
+  keys: BatchKeys;
 }
 
 export interface RefFieldPlan {
@@ -104,7 +108,7 @@ export interface EntityDeclaration {
   service: string;
   keyField: string;
   /** How the owner loads it; undefined in a declaration that only refers to another service's entity. */
-  load: { batchPath: string; batchParam: string } | { path: (scope: TemplateScope) => string | undefined } | undefined;
+  load: EntityOwner['load'] | undefined;
   node: ConstDirectiveNode;
 }
 
@@ -244,12 +248,14 @@ function planEntity(type: GraphQLObjectType, service: string): EntityDeclaration
     throw sdlError(node, `@entity(key: "${e.key}"): the key must be a single scalar (ID, String or Int)`);
   }
   if (e.batchPath && e.path) throw sdlError(node, '@entity takes batchPath or path, not both');
+  const given = (name: string): boolean => node.arguments?.some((a) => a.name.value === name) ?? false;
+  if (!e.batchPath && (given('keys') || given('match') || given('batchParam'))) throw sdlError(node, '@entity: batchParam, keys and match describe a batch endpoint: give batchPath too');
   let load: EntityDeclaration['load'];
   try {
     if (e.batchPath) {
       if (placeholdersOf(e.batchPath, ['key']).length > 0) throw new TemplateError('batchPath has no placeholders: the keys go in the batchParam query parameter');
       compilePath(e.batchPath, []);
-      load = { batchPath: e.batchPath, batchParam: e.batchParam };
+      load = { batchPath: e.batchPath, batchParam: e.batchParam, keys: e.keys, match: e.match };
     } else if (e.path) {
       if (!placeholdersOf(e.path, ['key']).some((p) => p.root === 'key')) throw new TemplateError(`path must hold {key}, e.g. "/${type.name.toLowerCase()}s/{key}"`);
       load = { path: compilePath(e.path, ['key']) };
@@ -278,7 +284,8 @@ function checkPlaceholders(holders: Placeholder[], type: GraphQLObjectType, fiel
 }
 
 function planBatch(node: ConstDirectiveNode, rest: ReturnType<typeof readRest>, where: string, roots: TemplateRoot[], returns: ReturnShape): RestBatchPlan {
-  const { param, groupBy } = readBatch(node);
+  const { param, groupBy, keys } = readBatch(node);
+  if (keys === 'BODY') throw sdlError(node, `@batch on ${where}: keys: BODY needs a POST, and @batch batches GETs; use JOINED, REPEATED or BRACKETED`);
   const query = (rest.query ?? {}) as Record<string, unknown>;
   const template = query[param];
   if (typeof template !== 'string') throw sdlError(node, `@batch on ${where}: the @rest query has no parameter "${param}" to carry the keys`);
@@ -290,7 +297,7 @@ function planBatch(node: ConstDirectiveNode, rest: ReturnType<typeof readRest>, 
   if (!returns.list) throw sdlError(node, `@batch on ${where}: the field must return a list, which the answer is split into`);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(groupBy)) throw sdlError(node, `@batch on ${where}: groupBy names one field of the items, got "${groupBy}"`);
   const others = Object.fromEntries(Object.entries(query).filter(([name]) => name !== param));
-  return { param, key: compileString(template, roots), otherQuery: compileQuery(others, roots), groupBy };
+  return { param, key: compileString(template, roots), otherQuery: compileQuery(others, roots), groupBy, keys };
 }
 
 function planRest(

@@ -40,7 +40,7 @@ describe('selection mappings over a third-party API', () => {
       location: { lat: 50.1, lng: -0.95 },
       address: { street: '1 Engine Street', city: 'Manchester' },
     });
-    expect(counting.requests.map((r) => r.url)).toEqual(['/people/1']);
+    expect(counting.requests.map((r) => r.url)).toEqual(['/people?id=1']);
   });
 
   it('maps each item of a list, and follows a relation by a mapped key (employer_id → employerId)', async () => {
@@ -51,8 +51,8 @@ describe('selection mappings over a third-party API', () => {
       { firstName: 'Grace', employer: { name: 'Compiler Corp', founded: 1952 } },
       { firstName: 'Edsger', employer: { name: 'Structured Ltd', founded: 1968 } },
     ]);
-    // One page of people, then each distinct employer once (this API has no batch endpoint here).
-    expect(counting.requests.map((r) => r.url).sort()).toEqual(['/companies/2', '/companies/3', '/companies/4', '/people?_limit=3']);
+    // One page of people, then their employers in one call, spelled as json-server reads it.
+    expect(counting.requests.map((r) => r.url)).toEqual(['/people?_limit=3', '/companies?id=2&id=3&id=4']);
   });
 
   it('applies a field\'s own mapping to its answer', async () => {
@@ -62,9 +62,14 @@ describe('selection mappings over a third-party API', () => {
     expect(body.data.companyLabels).toHaveLength(4);
   });
 
-  it('a missing entity is null with NOT_FOUND, as json-server answers 404', async () => {
-    const { body } = await gql(stack.gatewayUrl, '{ person(id: "999") { firstName } }');
-    expect(body.data).toEqual({ person: null });
-    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+});
+
+describe('batching spelled the way json-server reads it', () => {
+  it('sends repeated keys in one call, and matches its answer by id, in its own order, missing ones left out', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ a: person(id: "3") { firstName } b: person(id: "1") { firstName } c: person(id: "999") { firstName } }');
+    expect(body.data).toEqual({ a: { firstName: 'Edsger' }, b: { firstName: 'Alan' }, c: null });
+    expect(body.errors).toEqual([expect.objectContaining({ path: ['c'], extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    // json-server answers [1, 3]: its order, not the keys'; 999 is not in it.
+    expect(counting.requests.map((r) => r.url)).toEqual(['/people?id=3&id=1&id=999']);
   });
 });

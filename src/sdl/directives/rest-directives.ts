@@ -7,6 +7,18 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   enum RestMethod { GET POST PUT PATCH DELETE }
 
   """
+  How a batch call sends its keys: JOINED ?ids=1,2,3; REPEATED ?id=1&id=2 (json-server, Tailcall);
+  BRACKETED ?ids[]=1&ids[]=2; BODY a POST of { "ids": ["1", "2"] } (entities only).
+  """
+  enum BatchKeys { JOINED REPEATED BRACKETED BODY }
+
+  """
+  How a batch answer is matched to its keys: POSITION, an array in key order with null where one is
+  missing; KEY, items in any order matched by their key field, the missing ones left out.
+  """
+  enum BatchMatch { POSITION KEY }
+
+  """
   A value written in the SDL: a string that may hold placeholders ({args.name}, {parent.field}), or an
   object or list of such values, e.g. { limit: "{args.limit}" }.
   """
@@ -33,7 +45,7 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   key order (null where missing); path ("/movies/{key}") loads one at a time. A declaration with neither
   is a reference to an entity another service owns.
   """
-  directive @entity(key: String = "id", batchPath: String, batchParam: String = "ids", path: String) on OBJECT
+  directive @entity(key: String = "id", batchPath: String, batchParam: String = "ids", keys: BatchKeys = JOINED, match: BatchMatch = POSITION, path: String) on OBJECT
 
   """
   Resolves to entities of the field's type by key, through the owning service's loader (batched per
@@ -46,7 +58,7 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   reads one {parent.x} placeholder) go out as one call with the values joined by commas, e.g.
   GET /movies?directorIds=1,2,3; the list that comes back is split by each item's \`groupBy\` field.
   """
-  directive @batch(param: String!, groupBy: String!) on FIELD_DEFINITION
+  directive @batch(param: String!, groupBy: String!, keys: BatchKeys = JOINED) on FIELD_DEFINITION
 
   "Kept for resolvers (raw ids), hidden from the public schema."
   directive @internal on FIELD_DEFINITION
@@ -67,10 +79,15 @@ export interface RestDirective {
   map?: string;
   node: ConstDirectiveNode;
 }
+export type BatchKeys = 'JOINED' | 'REPEATED' | 'BRACKETED' | 'BODY';
+export type BatchMatch = 'POSITION' | 'KEY';
+
 export interface EntityDirective {
   key: string;
   batchPath?: string;
   batchParam: string;
+  keys: BatchKeys;
+  match: BatchMatch;
   path?: string;
   node: ConstDirectiveNode;
 }
@@ -118,7 +135,13 @@ export function readRest(node: ConstDirectiveNode): RestDirective {
 
 export function readEntity(node: ConstDirectiveNode): EntityDirective {
   const a = directiveArgs(node);
-  const entity: EntityDirective = { key: (a.key as string | undefined) ?? 'id', batchParam: (a.batchParam as string | undefined) ?? 'ids', node };
+  const entity: EntityDirective = {
+    key: (a.key as string | undefined) ?? 'id',
+    batchParam: (a.batchParam as string | undefined) ?? 'ids',
+    keys: (a.keys as BatchKeys | undefined) ?? 'JOINED',
+    match: (a.match as BatchMatch | undefined) ?? 'POSITION',
+    node,
+  };
   if (typeof a.batchPath === 'string') entity.batchPath = a.batchPath;
   if (typeof a.path === 'string') entity.path = a.path;
   return entity;
@@ -127,12 +150,13 @@ export function readEntity(node: ConstDirectiveNode): EntityDirective {
 export interface BatchDirective {
   param: string;
   groupBy: string;
+  keys: BatchKeys;
   node: ConstDirectiveNode;
 }
 
 export function readBatch(node: ConstDirectiveNode): BatchDirective {
   const a = directiveArgs(node);
-  return { param: a.param as string, groupBy: a.groupBy as string, node };
+  return { param: a.param as string, groupBy: a.groupBy as string, keys: (a.keys as BatchKeys | undefined) ?? 'JOINED', node };
 }
 
 export function readRef(node: ConstDirectiveNode): RefDirective {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chunkKeys, entityBatchFn, type EntityOwner } from '../../../src/loaders/batch-load.ts';
+import { chunkKeys, entityBatchFn, keyQuery, type EntityOwner } from '../../../src/loaders/batch-load.ts';
 import type { UpstreamResponse } from '../../../src/upstream/upstream-client.ts';
 
 const owner = (overrides: Partial<EntityOwner> = {}): EntityOwner => ({
   typeName: 'Movie',
   service: 'movies',
   keyField: 'id',
-  load: { batchPath: '/movies', batchParam: 'ids' },
+  load: { batchPath: '/movies', batchParam: 'ids', keys: 'JOINED', match: 'POSITION' },
   maxBatchSize: 500,
   maxUrlLength: 8000,
   maxConcurrency: 4,
@@ -54,7 +54,7 @@ describe('groupedBatchFn', () => {
       calls.push(path);
       return { status: 200, body: [{ id: '1', d: 'a' }, { id: '2', d: 'b' }, { id: '3', d: 'a' }] };
     };
-    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000, weight: 1 }, get);
+    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000, weight: 1, keys: 'JOINED' }, get);
     const out = await load(['a', 'b', 'c']);
     expect(calls).toEqual(['/movies?genre=Drama&directorIds=a,b,c']);
     expect(out).toEqual([[{ id: '1', d: 'a' }, { id: '3', d: 'a' }], [{ id: '2', d: 'b' }], []]);
@@ -100,5 +100,50 @@ describe('entityBatchFn', () => {
     const out = await entityBatchFn(owner({ load: { path: compilePath('/movies/{key}', ['key']) } }), get)(['8', '9']);
     expect(calls).toEqual(['/movies/8', '/movies/9']);
     expect(out).toEqual([{ id: '8' }, null]);
+  });
+});
+
+describe('batch spellings and matching', () => {
+  const answering = (body: unknown) => {
+    const calls: Array<{ method: string; path: string; body?: unknown }> = [];
+    const get = async (_s: string, path: string): Promise<UpstreamResponse> => (calls.push({ method: 'GET', path }), { status: 200, body });
+    const post = async (_s: string, path: string, sent: unknown): Promise<UpstreamResponse> => (calls.push({ method: 'POST', path, body: sent }), { status: 200, body });
+    return { calls, get, post };
+  };
+  const ofKeys = (ids: string[]) => ids.map((id) => ({ id, title: `m${id}` }));
+
+  it('spells keys joined, repeated, bracketed or as a POST body', async () => {
+    const cases = [
+      ['JOINED', { method: 'GET', path: '/movies?ids=1,2' }],
+      ['REPEATED', { method: 'GET', path: '/movies?ids=1&ids=2' }],
+      ['BRACKETED', { method: 'GET', path: '/movies?ids%5B%5D=1&ids%5B%5D=2' }],
+      ['BODY', { method: 'POST', path: '/movies', body: { ids: ['1', '2'] } }],
+    ] as const;
+    for (const [keys, call] of cases) {
+      const t = answering(ofKeys(['1', '2']));
+      const load = entityBatchFn(owner({ load: { batchPath: '/movies', batchParam: 'ids', keys, match: 'POSITION' } }), t.get, t.post);
+      expect(await load(['1', '2'])).toEqual(ofKeys(['1', '2']));
+      expect(t.calls).toEqual([call]);
+    }
+  });
+
+  it('matches by key: any order, missing ones null, unasked ones ignored', async () => {
+    const t = answering([{ id: '3', title: 'c' }, { id: '9', title: 'unasked' }, { id: '1', title: 'a' }]);
+    const load = entityBatchFn(owner({ load: { batchPath: '/movies', batchParam: 'id', keys: 'REPEATED', match: 'KEY' } }), t.get, t.post);
+    expect(await load(['1', '2', '3'])).toEqual([{ id: '1', title: 'a' }, null, { id: '3', title: 'c' }]);
+  });
+
+  it('by position, an answer of another length fails its keys with UPSTREAM_ERROR', async () => {
+    const t = answering(ofKeys(['1']));
+    const load = entityBatchFn(owner(), t.get, t.post);
+    const out = Array.from(await load(['1', '2']));
+    expect(out.every((o) => o instanceof Error && (o as { extensions?: { code?: string } }).extensions?.code === 'UPSTREAM_ERROR')).toBe(true);
+  });
+
+  it('counts what each spelling adds to a URL when it splits batches', () => {
+    const { perKey } = keyQuery('REPEATED', 'id');
+    expect(perKey).toBe('id='.length + 1);
+    // Each key costs "&id=" plus itself: 3 keys of 3 characters fit in 30 after a 10-character prefix, 4 do not.
+    expect(chunkKeys(['100', '200', '300', '400'], 10, 1000, 31, perKey)).toEqual([['100', '200', '300'], ['400']]);
   });
 });
