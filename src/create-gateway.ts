@@ -9,6 +9,7 @@ import { createAuthenticate } from './auth/authenticate.ts';
 import { DEV_KEY_FILE, devVerification, loadDevKey } from './auth/dev-key.ts';
 import { createTokenVerifier, type DevVerification } from './auth/token-verifier.ts';
 import type { GatewayConfig } from './config/config-schema.ts';
+import { ownedHeaderNames } from './config/load-config.ts';
 import { createGatewayYoga } from './graphql/create-yoga.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPassthroughGuard } from './passthrough/guard.ts';
@@ -52,7 +53,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger) : undefined;
   const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
-  const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter });
+  const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!) });
   const upstream = new UpstreamClient(config.services, logger);
   const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
   const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger });

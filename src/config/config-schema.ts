@@ -20,6 +20,8 @@ const OWNER_PATTERN = /^(\/([A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))+$/;
 /** Paths the gateway answers itself; no route may take them. */
 const RESERVED = ['/graphql', '/healthz', '/readyz'];
 
+const headerName = str().transform((h) => h.toLowerCase()).refine((h) => /^[a-z0-9][a-z0-9-]*$/.test(h), { error: (iss) => `expected a header name, got ${JSON.stringify(iss.input)}` });
+
 // ── services ────────────────────────────────────────────────────────────────────────────────────
 const retryMethod = oneOf(UPSTREAM_METHODS).refine((v) => v !== 'POST' && v !== 'PATCH', { error: (iss) => `${String(iss.input)} is not idempotent and is never retried` });
 const Breaker = strict({
@@ -56,6 +58,9 @@ export const Service = strict({
   healthPath: str().refine((p) => p.startsWith('/'), { error: (iss) => `a path starts with "/", got ${JSON.stringify(iss.input)}` }).default('/healthz').meta(m('what /readyz probes on each instance')),
   forwardToken: bool().default(false).meta(m('send the caller\'s Authorization: Bearer token instead of the identity headers')),
   maxResponseBytes: size(1024, 1024 ** 3).prefault('8MiB').meta(m('a larger JSON answer is refused (UPSTREAM_ERROR) unread; passthrough answers stream')),
+  headers: z.record(headerName, z.string()).default({})
+    .meta(m('sent on every call to the service, GraphQL and passthrough: { "x-api-key": "${env:ORDERS_KEY}" }; ${env:NAME} and ${file:/path} are read at start-up and never logged', { shown: 'none' })),
+  forwardHeaders: list(headerName).default([]).meta(m('client request headers passed on to the service on GraphQL calls (the passthrough passes them all)', { shown: 'none' })),
 }).transform(inMs(['timeout', 'connectTimeout', 'firstByteTimeout']));
 
 // ── routes ──────────────────────────────────────────────────────────────────────────────────────
@@ -135,7 +140,6 @@ const AuthKey = strict({
     ctx.addIssue({ code: 'custom', path: [k.publicKeyFile !== undefined ? 'publicKeyFile' : 'publicKey'], message: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)' });
   }
 }).transform(({ publicKeyFile: _file, ...k }) => ({ ...k, kid: k.kid, algorithms: k.algorithms! }));
-const headerName = str().transform((h) => h.toLowerCase()).refine((h) => /^[a-z0-9][a-z0-9-]*$/.test(h), { error: (iss) => `expected a header name, got ${JSON.stringify(iss.input)}` });
 
 const Auth = strict({
   keys: list(AuthKey).default([]).meta(m('{ kid, algorithms, secret | publicKey | publicKeyFile | jwk }: each key with its own algorithm allowlist; HS* only for a secret, asymmetric only for a public key', { shown: 'none' })),

@@ -106,7 +106,9 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
 
   const parsed = Config.safeParse(layers.raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => layers.explain(i)).join('\n'));
-  return deepFreeze(checkAcrossKeys(parsed.data, production, layers.raw.routes === undefined));
+  const config = checkAcrossKeys(parsed.data, production, layers.raw.routes === undefined);
+  for (const [name, service] of Object.entries(config.services)) service.headers = serviceHeaders(name, service, config, env, cwd);
+  return deepFreeze(config);
 }
 
 /** Paths in a layer are relative to its file's folder (SDL files, PEM files). */
@@ -180,6 +182,38 @@ function checkAcrossKeys(config: ParsedConfig, production: boolean, defaultRoute
       return { ...route, rateLimit };
     }),
   };
+}
+
+/** Headers the gateway sets itself, which no configuration or SDL may set or forward. */
+export function ownedHeaderNames(config: Pick<GatewayConfig, 'auth'>, service: { forwardToken: boolean }): Set<string> {
+  const { subject, scopes } = config.auth.identityHeaders;
+  const owned = ['x-request-id', subject, scopes, 'host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization'];
+  return new Set(service.forwardToken ? [...owned, 'authorization'] : owned);
+}
+
+/** A service's headers with their ${env:NAME} and ${file:PATH} read; none may be one the gateway owns. */
+function serviceHeaders(name: string, service: GatewayConfig['services'][string], config: GatewayConfig, env: EnvSource, cwd: string): Record<string, string> {
+  const owned = ownedHeaderNames(config, service);
+  for (const header of [...Object.keys(service.headers), ...service.forwardHeaders]) {
+    if (owned.has(header)) throw new ConfigError(`services/${name}: ${header} is set by the gateway itself and cannot be configured or forwarded`);
+  }
+  const out: Record<string, string> = {};
+  for (const [header, template] of Object.entries(service.headers)) {
+    out[header] = template.replace(/\$\{(env|file):([^}]+)\}/g, (_all, kind: string, ref: string) => {
+      if (kind === 'env') {
+        const value = env.get(ref)?.value;
+        if (value === undefined) throw new ConfigError(`services/${name}/headers/${header}: \${env:${ref}} is not set`);
+        return value;
+      }
+      try {
+        return readFileSync(resolve(cwd, ref), 'utf8').trim();
+      } catch (err) {
+        throw new ConfigError(`services/${name}/headers/${header}: cannot read \${file:${ref}} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    });
+    if (/[\r\n]/.test(out[header]!)) throw new ConfigError(`services/${name}/headers/${header}: a header value cannot hold a line break`);
+  }
+  return out;
 }
 
 function readJsonFile(path: string): unknown {

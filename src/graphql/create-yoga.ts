@@ -7,12 +7,12 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.ts';
-import { identityHeaders } from '../auth/identity-headers.ts';
 import type { Identity } from '../auth/identity.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
 import { RestScope } from '../loaders/rest-scope.ts';
 import type { Logger } from '../logger.ts';
+import { callHeaders } from '../policy/call-headers.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { CostModel } from '../sdl/cost-model.ts';
 import type { ResolverContext } from '../resolvers/resolver-context.ts';
@@ -59,12 +59,12 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
   return createYoga<ServerContext, ResolverContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: ({ requestId, identity, res }) => ({
+    context: ({ requestId, identity, res, request }) => ({
       identity,
       rest: new RestScope(upstream, owners, {
         requestId,
         trace,
-        credentials: identity && ((service: string) => identityHeaders(identity, config.services[service]!, config.auth.identityHeaders)),
+        headers: (service: string) => callHeaders(config.services[service]!, identity, config.auth.identityHeaders, (name) => request.headers.get(name) ?? undefined),
         maxCalls: graphql.cost.runtimeMaxCalls,
         signal: operationSignal(res, graphql.operationTimeoutMs),
       }),

@@ -3,7 +3,6 @@
 // calls, one deadline for all its levels, its client's disconnection) and, in dev mode, the list of
 // REST calls made. A new scope per request: nothing here is shared across requests or users.
 import DataLoader from 'dataloader';
-import type { IdentityHeaders } from '../auth/identity-headers.ts';
 import { gatewayGraphQLError } from '../errors.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
@@ -14,8 +13,8 @@ export interface RestScopeOptions {
   requestId: string;
   /** Keep the list of calls made (dev mode). */
   trace: boolean;
-  /** The caller's identity headers per service (anonymous requests have none). */
-  credentials?: ((service: string) => IdentityHeaders | undefined) | undefined;
+  /** The headers every call to a service carries: forwarded, configured, identity (policy/call-headers.ts). */
+  headers?: ((service: string) => Readonly<Record<string, string>> | undefined) | undefined;
   /** Most REST calls (weighted by @cost) the operation may make; past it, calls fail with COST_LIMIT_EXCEEDED. */
   maxCalls: number;
   /**
@@ -37,16 +36,16 @@ export class RestScope {
   readonly #loaders = new Map<string, DataLoader<string, EntityRecord | null>>();
   readonly #grouped = new Map<string, DataLoader<string, unknown[]>>();
   readonly #onCall: ((record: CallRecord) => void) | undefined;
-  readonly #credentials: ((service: string) => IdentityHeaders | undefined) | undefined;
-  readonly #credentialCache = new Map<string, IdentityHeaders | undefined>();
+  readonly #serviceHeaders: ((service: string) => Readonly<Record<string, string>> | undefined) | undefined;
+  readonly #headerCache = new Map<string, Readonly<Record<string, string>> | undefined>();
   readonly #maxCalls: number;
   readonly #signal: AbortSignal | undefined;
-  readonly #get = (service: string, path: string, weight: number): Promise<UpstreamResponse> =>
-    this.#gets.get(`${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight));
+  readonly #get = (service: string, path: string, weight: number, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> =>
+    this.#gets.get(headers ? `${service} ${path} ${JSON.stringify(headers)}` : `${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight, headers));
   readonly #postRead = (service: string, path: string, body: unknown, weight: number): Promise<UpstreamResponse> => this.#send(service, 'POST', path, body, weight);
 
   constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, options: RestScopeOptions) {
-    this.#credentials = options.credentials;
+    this.#serviceHeaders = options.headers;
     this.#client = client;
     this.#owners = owners;
     this.#maxCalls = options.maxCalls;
@@ -58,12 +57,12 @@ export class RestScope {
   }
 
   /** One REST call; GETs are deduplicated within the request, and any write clears what was read. */
-  call(service: string, method: HttpMethod, path: string, body?: unknown, weight = 1): Promise<UpstreamResponse> {
-    if (method === 'GET') return this.#get(service, path, weight);
+  call(service: string, method: HttpMethod, path: string, body?: unknown, weight = 1, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> {
+    if (method === 'GET') return this.#get(service, path, weight, headers);
     this.#gets.clear();
     for (const loader of this.#loaders.values()) loader.clearAll();
     for (const loader of this.#grouped.values()) loader.clearAll();
-    return this.#send(service, method, path, body, weight);
+    return this.#send(service, method, path, body, weight, headers);
   }
 
   /** The per-request loader of an entity type, by key, through its owning service. */
@@ -90,13 +89,17 @@ export class RestScope {
     return loader;
   }
 
-  #headersFor(service: string): IdentityHeaders | undefined {
-    if (!this.#credentials) return undefined;
-    if (!this.#credentialCache.has(service)) this.#credentialCache.set(service, this.#credentials(service));
-    return this.#credentialCache.get(service);
+  #headersFor(service: string, own: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
+    let base: Readonly<Record<string, string>> | undefined;
+    if (this.#serviceHeaders) {
+      if (!this.#headerCache.has(service)) this.#headerCache.set(service, this.#serviceHeaders(service));
+      base = this.#headerCache.get(service);
+    }
+    // A field's own headers come after the service's: field templates cannot name the owned ones.
+    return own ? { ...base, ...own } : base;
   }
 
-  async #send(service: string, method: HttpMethod, path: string, body: unknown, weight: number): Promise<UpstreamResponse> {
+  async #send(service: string, method: HttpMethod, path: string, body: unknown, weight: number, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> {
     // Checked before the call starts: an operation past its deadline, or whose client is gone, or over
     // its call budget, sends nothing more.
     if (this.#signal?.aborted) throw failureToGraphQLError(failure(service, abortKind(this.#signal)));
@@ -105,7 +108,7 @@ export class RestScope {
     }
     this.spent += weight;
     try {
-      return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service), signal: this.#signal }, this.#onCall);
+      return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;

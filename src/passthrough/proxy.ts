@@ -6,10 +6,11 @@
 // timeout, 413 a streamed body over the limit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { identityHeaders, ownedHeaders } from '../auth/identity-headers.ts';
+import { ownedHeaders } from '../auth/identity-headers.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import { sendJsonError } from '../http/send-json.ts';
 import type { Logger } from '../logger.ts';
+import { callHeaders } from '../policy/call-headers.ts';
 import type { Refusal } from '../policy/refusal.ts';
 import { failureCode, UpstreamFailure } from '../upstream/errors.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
@@ -63,8 +64,9 @@ export function createPassthrough({ config, guard, upstream, logger }: Passthrou
     });
     const service = config.services[route.service]!;
     const headers = upstreamRequestHeaders(req, requestId, owned);
-    const identityFields = identityHeaders(identity, service, config.auth.identityHeaders);
-    if (identityFields) Object.assign(headers, identityFields);
+    // The client's headers (less the owned ones) already stand; the service's configured ones and the identity go over them.
+    const added = callHeaders({ ...service, forwardHeaders: [] }, identity, config.auth.identityHeaders, () => undefined);
+    if (added) Object.assign(headers, added);
     upstream
       .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, requestId, signal: gone.signal, raw: { headers, body } })
       .then((answer) => {

@@ -61,7 +61,7 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     const scope: TemplateScope = { args, parent };
     const path = plan.path(scope);
     if (path === undefined) return null; // a parent without the value the path needs has nothing to fetch
-    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight);
+    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight, plan.headers?.(scope));
     if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
     if (returnsBoolean) return true;
     let value: unknown = res.body ?? null;

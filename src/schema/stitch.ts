@@ -64,6 +64,8 @@ export interface SchemaOptions {
   adminScope?: string;
   /** Checks @rateLimit fields; without it (rate limiting off) they are not limited. */
   limiter?: RateLimiter | undefined;
+  /** The headers the gateway sets itself on a service's calls, which no @rest(headers:) may set. */
+  ownedHeaders?: (service: string) => ReadonlySet<string>;
 }
 
 const formatWindow = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
@@ -73,7 +75,7 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   // Services with no SDL file are reached only through passthrough routes.
   const subgraphs = Object.entries(services)
     .filter(([, config]) => config.schema !== undefined)
-    .map(([name, config]) => planSubgraph(loadSubgraph(name, config), config));
+    .map(([name, config]) => planSubgraph(loadSubgraph(name, config), config, options.ownedHeaders?.(name)));
   const owners = checkEntities(subgraphs);
   const costModel = buildCostModel(subgraphs, owners);
 

@@ -33,6 +33,7 @@ import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-direct
 import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
 import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
 import { planMappings, type ServiceMappers } from './plan-mappings.ts';
+import { gatewayGraphQLError } from '../errors.ts';
 import type { EntityOwner } from './entity-owner.ts';
 import type { Mapper } from './selection-map.ts';
 import { DURATION_EXAMPLES, parseDuration } from '../config/units.ts';
@@ -73,6 +74,8 @@ export interface RestFieldPlan {
   batch: RestBatchPlan | undefined;
   /** How the answer's JSON becomes the field's objects (@rest(map:), else the type's @map). */
   map: Mapper | undefined;
+  /** The field's own headers (@rest(headers:)); never one the gateway owns. */
+  headers: ((scope: TemplateScope) => Record<string, string>) | undefined;
   returns: ReturnShape;
 }
 
@@ -151,7 +154,8 @@ function returnShape(type: GraphQLOutputType): ReturnShape {
   };
 }
 
-export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): SubgraphPlan {
+/** `owned`: the headers the gateway sets itself on this service's calls, which no field may set. */
+export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig, owned: ReadonlySet<string> = new Set()): SubgraphPlan {
   const { schema, service } = loaded;
   const plan: SubgraphPlan = {
     service,
@@ -213,7 +217,7 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig): Sub
       }
       const declaredCost = planFieldCost(type, field, Boolean(rest || ref));
       if (declaredCost) plan.costs.set(where, declaredCost);
-      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root, plan.mappers));
+      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root, plan.mappers, owned));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
       else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
       else if (entity && !entity.load && field.name !== entity.keyField && !internal) {
@@ -267,6 +271,34 @@ function planEntity(type: GraphQLObjectType, service: string): EntityDeclaration
   return { typeName: type.name, service, keyField: e.key, load, node };
 }
 
+const HEADER = /^[a-z0-9][a-z0-9-]*$/;
+
+/** A field's headers: names checked at start-up, values filled per call; a value with a line break is refused. */
+function compileHeaders(template: unknown, roots: TemplateRoot[], owned: ReadonlySet<string>): (scope: TemplateScope) => Record<string, string> {
+  const shape = 'headers is a list such as [{ name: "accept-language", value: "{args.lang}" }]';
+  if (!Array.isArray(template)) throw new TemplateError(shape);
+  const entries = template.map((pair: unknown) => {
+    const { name, value, ...rest } = (pair !== null && typeof pair === 'object' ? pair : {}) as { name?: unknown; value?: unknown };
+    if (typeof name !== 'string' || Object.keys(rest).length > 0) throw new TemplateError(shape);
+    const header = name.toLowerCase();
+    if (!HEADER.test(header)) throw new TemplateError(`headers: "${name}" is not a header name`);
+    if (owned.has(header)) throw new TemplateError(`headers: ${header} is set by the gateway itself`);
+    if (typeof value !== 'string') throw new TemplateError(`headers: the value of ${header} is a string template`);
+    return [header, compileString(value, roots)] as const;
+  });
+  return (scope) => {
+    const out: Record<string, string> = {};
+    for (const [header, get] of entries) {
+      const value = get(scope);
+      if (value === undefined || value === null) continue;
+      const text = String(value);
+      if (/[\r\n\0]/.test(text)) throw gatewayGraphQLError('BAD_USER_INPUT', `the value for header ${header} holds a line break or NUL`);
+      out[header] = text;
+    }
+    return out;
+  };
+}
+
 /** Checks that every placeholder names an argument of the field or a field of the parent type. */
 function checkPlaceholders(holders: Placeholder[], type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, node: ConstDirectiveNode, inPath: boolean): void {
   for (const p of holders) {
@@ -308,6 +340,7 @@ function planRest(
   service: string,
   root: boolean,
   mappers: ServiceMappers,
+  owned: ReadonlySet<string>,
 ): RestFieldPlan {
   const rest = readRest(node);
   const roots: TemplateRoot[] = root ? ['args'] : ['args', 'parent'];
@@ -324,11 +357,13 @@ function planRest(
       select: undefined,
       batch: undefined,
       map: mappers.field(type, field.name, rest.map, node),
+      headers: rest.headers === undefined ? undefined : compileHeaders(rest.headers, roots, owned),
       returns: returnShape(field.type),
     };
     checkPlaceholders(placeholdersOf(rest.path, roots), type, field, node, true);
     checkPlaceholders(placeholdersOf(rest.query, roots), type, field, node, false);
     checkPlaceholders(placeholdersOf(rest.body, roots), type, field, node, false);
+    checkPlaceholders(placeholdersOf(rest.headers, roots), type, field, node, false);
     if (rest.body !== undefined && (rest.method === 'GET' || rest.method === 'DELETE')) {
       throw new TemplateError(`a ${rest.method} call carries no body`);
     }

@@ -17,8 +17,14 @@ export interface StartedJsonServer {
   close(): Promise<void>;
 }
 
-export async function startJsonServer(dbFile: string): Promise<StartedJsonServer> {
+/** `apiKey`: a small wrapper in front that answers 401 to requests without `X-Api-Key: <apiKey>`. */
+export async function startJsonServer(dbFile: string, options: { apiKey?: string } = {}): Promise<StartedJsonServer> {
   const app = jsonServer.create();
+  if (options.apiKey !== undefined) {
+    app.use((req: { headers: Record<string, unknown> }, res: { status(n: number): { json(b: unknown): void } }, next: () => void) =>
+      req.headers['x-api-key'] === options.apiKey ? next() : res.status(401).json({ error: 'missing or wrong API key' }),
+    );
+  }
   for (const handler of jsonServer.defaults({ logger: false, noCors: true })) app.use(handler);
   app.use(jsonServer.router(JSON.parse(readFileSync(dbFile, 'utf8')) as object));
   const server = (await import('node:http')).createServer(app as unknown as Parameters<typeof import('node:http').createServer>[0]);

@@ -27,10 +27,11 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   """
   Resolves the field with one REST call to this file's service. path: "/users/{args.id}" (each
   placeholder one encoded segment); query: { name: template } (null values left out); body: a template
-  (the JSON body); select: a dotted path into the JSON answer; map: a selection mapping for this field's
-  answer, as @map on a type.
+  (the JSON body); headers: [{ name: "accept-language", value: "{args.lang}" }] (templates over the
+  arguments and the parent; secrets belong in the service's config, never here); select: a dotted path into the JSON
+  answer; map: a selection mapping for this field's answer, as @map on a type.
   """
-  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, select: String, map: String) on FIELD_DEFINITION
+  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, headers: RestTemplate, select: String, map: String) on FIELD_DEFINITION
 
   """
   How this service's JSON answers become the type's fields, wherever the type comes from it: the fields
@@ -77,6 +78,7 @@ export interface RestDirective {
   body?: unknown;
   select?: string;
   map?: string;
+  headers?: unknown;
   node: ConstDirectiveNode;
 }
 export type BatchKeys = 'JOINED' | 'REPEATED' | 'BRACKETED' | 'BODY';
@@ -130,6 +132,7 @@ export function readRest(node: ConstDirectiveNode): RestDirective {
   if (a.body !== undefined && a.body !== null) rest.body = a.body;
   if (typeof a.select === 'string') rest.select = a.select;
   if (typeof a.map === 'string') rest.map = a.map;
+  if (a.headers !== undefined && a.headers !== null) rest.headers = a.headers;
   return rest;
 }
 
