@@ -61,6 +61,13 @@ export const Service = strict({
   headers: z.record(headerName, z.string()).default({})
     .meta(m('sent on every call to the service, GraphQL and passthrough: { "x-api-key": "${env:ORDERS_KEY}" }; ${env:NAME} and ${file:/path} are read at start-up and never logged', { shown: 'none' })),
   forwardHeaders: list(headerName).default([]).meta(m('client request headers passed on to the service on GraphQL calls (the passthrough passes them all)', { shown: 'none' })),
+  errors: strict({
+    message: list(str()).default(['detail', 'title', 'error.message', 'errors.0.detail', 'errors.0.message', 'errors.0.title', 'message']),
+    code: list(str()).default(['code', 'error.code', 'errors.0.code', 'type']),
+    field: list(str()).default(['invalid-params.0.name', 'error.field', 'errors.0.source.pointer', 'errors.0.field', 'field']),
+  }).prefault({}).meta(m('where an error body holds its message, code and field: dotted paths, first present wins; a JSON pointer (/data/attributes/email) gives its last part', {
+    shown: 'RFC 9457 problem+json, JSON:API, `{ error: { message, field } }`',
+  })),
 }).transform(inMs(['timeout', 'connectTimeout', 'firstByteTimeout']));
 
 // ── routes ──────────────────────────────────────────────────────────────────────────────────────

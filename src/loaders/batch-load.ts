@@ -4,7 +4,7 @@
 // key order, null for a missing entity.
 import type { BatchLoadFn } from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
-import { restError } from './rest-error.ts';
+import { restError, type ErrorRule } from './rest-error.ts';
 import type { BatchKeys } from '../sdl/directives/rest-directives.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
 import { mapEach } from '../sdl/selection-map.ts';
@@ -63,7 +63,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get, post?: PostRead): Ba
     const mapped = (item: unknown): unknown => (owner.map ? mapEach(item, owner.map) : item);
     const loadChunk = async (chunk: string[]): Promise<Array<EntityRecord | null | Error>> => {
       const res = body && post ? await post(service, load.batchPath, { [load.batchParam]: chunk }, owner.weight) : await get(service, prefix + query(chunk), owner.weight);
-      if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
+      if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body, owner.errors);
       if (!Array.isArray(res.body) || (load.match === 'POSITION' && res.body.length !== chunk.length)) {
         throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with ${Array.isArray(res.body) ? 'a different count' : 'something else than a list'}`, service);
       }
@@ -89,7 +89,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get, post?: PostRead): Ba
       const res = await get(service, path, owner.weight).catch((err: Error) => err);
       if (res instanceof Error) return res;
       if (res.status === 404) return null;
-      if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body);
+      if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body, owner.errors);
       return checkItem(owner, key, owner.map ? mapEach(res.body, owner.map) : res.body);
     });
 }
@@ -120,6 +120,8 @@ export interface GroupedSpec {
   weight: number;
   /** How the keys are sent (not BODY: @batch batches GETs). */
   keys: BatchKeys;
+  /** Where the service's error bodies hold their message, code and field. */
+  errors: ErrorRule;
 }
 
 /** A @batch field's call: everything but the keys, which the batch function adds. */
@@ -134,7 +136,7 @@ export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string,
   const { query, perKey } = keyQuery(call.keys, call.param);
   const loadChunk = async (chunk: string[]): Promise<unknown[][]> => {
     const res = await get(call.service, prefix + query(chunk), call.weight);
-    if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body);
+    if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body, call.errors);
     let items = res.body;
     for (const key of call.select ?? []) items = items && typeof items === 'object' ? (items as Record<string, unknown>)[key] : undefined;
     if (!Array.isArray(items)) throw gatewayGraphQLError('UPSTREAM_ERROR', `${call.service} service answered a batched list with something else`, call.service);

@@ -36,7 +36,7 @@ async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext
 function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight: number): Resolver {
   const batch = plan.batch as NonNullable<RestFieldPlan['batch']>;
   // Built once here; only the path and the other query parameters vary per call.
-  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, keys: batch.keys, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength, weight };
+  const spec: GroupedSpec = { service: plan.service, param: batch.param, groupBy: batch.groupBy, keys: batch.keys, errors: config.errors, select: plan.select, maxBatchSize: config.maxBatchSize, maxUrlLength: config.maxUrlLength, weight };
   return async (parent, args, ctx) => {
     const scope: TemplateScope = { args, parent };
     const key = batch.key(scope);
@@ -62,7 +62,7 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     const path = plan.path(scope);
     if (path === undefined) return null; // a parent without the value the path needs has nothing to fetch
     const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight, plan.headers?.(scope));
-    if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body);
+    if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body, config.errors);
     if (returnsBoolean) return true;
     let value: unknown = res.body ?? null;
     if (plan.select) value = select(value, plan.select) ?? null;

@@ -42,6 +42,7 @@ export function checkEntities(plans: readonly SubgraphPlan[]): Map<string, Entit
       maxConcurrency: config.maxConcurrency,
       weight: plans.find((p) => p.service === owner.service)?.typeWeights.get(typeName) ?? 1,
       map: plans.find((p) => p.service === owner.service)?.mappers.type(typeName),
+      errors: config.errors,
     });
   }
 

@@ -1,5 +1,6 @@
 // What the per-request loaders need to know about an entity and the service that owns it, decided at
 // start-up from the SDL files (check-entities.ts) and read at request time by the loaders.
+import type { ServiceConfig } from '../config/config-schema.ts';
 import type { BatchKeys, BatchMatch } from './directives/rest-directives.ts';
 import type { Mapper } from './selection-map.ts';
 import type { TemplateScope } from './template.ts';
@@ -25,5 +26,7 @@ export interface EntityOwner {
   weight: number;
   /** How the owner's JSON becomes the type's fields (@map in the owner's file), before keys are matched. */
   map?: Mapper | undefined;
+  /** Where the owner's error bodies hold their message, code and field (services.<name>.errors). */
+  errors?: ServiceConfig['errors'] | undefined;
 }
 

@@ -10,7 +10,7 @@ export type FaultMode =
   | { kind: 'status'; status: number; body?: unknown }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'text'; status: number; body: string }
+  | { kind: 'text'; status: number; body: string; contentType?: string }
   /** Pass the request on to a real service (recovery). */
   | { kind: 'proxy'; to: string }
   /** Answer slowly: wait, then behave as `then`. */
@@ -87,7 +87,7 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
           req.socket.destroy();
           return;
         case 'text':
-          res.writeHead(current.status, { 'content-type': 'text/plain' });
+          res.writeHead(current.status, { 'content-type': current.contentType ?? 'text/plain' });
           res.end(current.body);
           return;
         case 'proxy': {

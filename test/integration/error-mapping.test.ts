@@ -133,10 +133,23 @@ describe('a failing movies service', () => {
     for (const e of body.errors ?? []) expect(e).toMatchObject({ path: ['movies', 0, expect.stringMatching(/^(title|year)$/)], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
-  it('a 4xx the gateway does not expect (403) → UPSTREAM_ERROR', async () => {
-    movies.setMode({ kind: 'status', status: 403, body: { error: { message: 'internal policy xyz' } } });
+  it('403 → FORBIDDEN with the service\'s message (issue 12: the service refused this caller)', async () => {
+    movies.setMode({ kind: 'status', status: 403, body: { error: { message: 'not your tenant' } } });
     const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
-    expect(body.errors?.[0]).toMatchObject({ message: 'movies service failed (HTTP 403)', extensions: { code: 'UPSTREAM_ERROR' } });
+    expect(body.errors?.[0]).toMatchObject({ message: 'not your tenant', extensions: { code: 'FORBIDDEN', service: 'movies' } });
+  });
+
+  it('an RFC 9457 problem+json answer → BAD_USER_INPUT with its detail, field and type', async () => {
+    const problem = { type: 'https://movies.example/probs/year', title: 'Bad year', status: 422, detail: 'year must be after 1888', 'invalid-params': [{ name: 'year', reason: 'too early' }] };
+    movies.setMode({ kind: 'text', status: 422, body: JSON.stringify(problem), contentType: 'application/problem+json' });
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
+    expect(body.errors?.[0]).toMatchObject({ message: 'year must be after 1888', extensions: { code: 'BAD_USER_INPUT', service: 'movies', field: 'year', serviceCode: 'https://movies.example/probs/year' } });
+  });
+
+  it('a 4xx the gateway does not expect (401, 418) → UPSTREAM_ERROR, the body not shown', async () => {
+    movies.setMode({ kind: 'status', status: 401, body: { error: { message: 'internal policy xyz' } } });
+    const { body } = await gqlAdmin(stack.gatewayUrl, '{ movies(limit: 1) { id } }');
+    expect(body.errors?.[0]).toMatchObject({ message: 'movies service failed (HTTP 401)', extensions: { code: 'UPSTREAM_ERROR' } });
   });
 
   it('sends the request id on every upstream call', async () => {

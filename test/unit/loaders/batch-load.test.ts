@@ -54,7 +54,7 @@ describe('groupedBatchFn', () => {
       calls.push(path);
       return { status: 200, body: [{ id: '1', d: 'a' }, { id: '2', d: 'b' }, { id: '3', d: 'a' }] };
     };
-    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000, weight: 1, keys: 'JOINED' }, get);
+    const load = groupedBatchFn({ service: 'movies', base: '/movies?genre=Drama', param: 'directorIds', groupBy: 'd', select: undefined, maxBatchSize: 100, maxUrlLength: 8000, weight: 1, keys: 'JOINED', errors: { message: [], code: [], field: [] } }, get);
     const out = await load(['a', 'b', 'c']);
     expect(calls).toEqual(['/movies?genre=Drama&directorIds=a,b,c']);
     expect(out).toEqual([[{ id: '1', d: 'a' }, { id: '3', d: 'a' }], [{ id: '2', d: 'b' }], []]);
