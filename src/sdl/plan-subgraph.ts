@@ -76,6 +76,8 @@ export interface RestFieldPlan {
   map: Mapper | undefined;
   /** The field's own headers (@rest(headers:)); never one the gateway owns. */
   headers: ((scope: TemplateScope) => Record<string, string>) | undefined;
+  /** The field's value as a template over the answer (@rest(value:)), instead of the answer's body. */
+  value: Getter | undefined;
   returns: ReturnShape;
 }
 
@@ -358,12 +360,17 @@ function planRest(
       batch: undefined,
       map: mappers.field(type, field.name, rest.map, node),
       headers: rest.headers === undefined ? undefined : compileHeaders(rest.headers, roots, owned),
+      value: rest.value === undefined ? undefined : compileString(rest.value, [...roots, 'response']),
       returns: returnShape(field.type),
     };
     checkPlaceholders(placeholdersOf(rest.path, roots), type, field, node, true);
     checkPlaceholders(placeholdersOf(rest.query, roots), type, field, node, false);
     checkPlaceholders(placeholdersOf(rest.body, roots), type, field, node, false);
     checkPlaceholders(placeholdersOf(rest.headers, roots), type, field, node, false);
+    if (rest.value !== undefined) {
+      checkPlaceholders(placeholdersOf(rest.value, [...roots, 'response']), type, field, node, false);
+      if (rest.select !== undefined || rest.map !== undefined || batchNode) throw new TemplateError('value gives the field\'s value itself: it goes without select, map and @batch');
+    }
     if (rest.body !== undefined && (rest.method === 'GET' || rest.method === 'DELETE')) {
       throw new TemplateError(`a ${rest.method} call carries no body`);
     }

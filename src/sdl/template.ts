@@ -1,12 +1,14 @@
 // Compiles the templates written in @rest/@ref/@entity arguments ("/users/{args.id}", { limit:
 // "{args.limit}" }) once, at start-up, into small functions that the resolvers call per request.
 
-/** What a placeholder can read: the field's arguments, the parent object, or an entity key. */
-export type TemplateRoot = 'args' | 'parent' | 'key';
+/** What a placeholder can read: the field's arguments, the parent object, an entity key, or the REST answer (@rest(value:)). */
+export type TemplateRoot = 'args' | 'parent' | 'key' | 'response';
 export interface TemplateScope {
   args?: Record<string, unknown>;
   parent?: Record<string, unknown>;
   key?: unknown;
+  /** The answer: { status, headers (lower-case names), body }. */
+  response?: { status: number; headers: Readonly<Record<string, unknown>>; body: unknown };
 }
 export interface Placeholder {
   root: TemplateRoot;
@@ -18,7 +20,8 @@ export interface Placeholder {
 export type Getter = (scope: TemplateScope) => unknown;
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
-const REFERENCE = /^(args|parent|key)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/;
+// Header names have dashes: {response.headers.x-total-count}.
+const REFERENCE = /^(args|parent|key|response)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)$/;
 
 export class TemplateError extends Error {}
 
@@ -30,6 +33,7 @@ function parsePlaceholder(inner: string, allowed: readonly TemplateRoot[]): Plac
   const root = m[1] as TemplateRoot;
   const path = (m[2] ?? '').split('.').filter(Boolean);
   if (root !== 'key' && path.length === 0) throw new TemplateError(`placeholder {${inner}} must name a property, e.g. {${root}.id}`);
+  if (root === 'response' && !['status', 'headers', 'body'].includes(path[0]!)) throw new TemplateError(`placeholder {${inner}} reads {response.status}, {response.headers.<name>} or {response.body.<path>}`);
   return { root, path, text: `{${inner}}` };
 }
 

@@ -65,9 +65,9 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
     } else {
       text = await readCapped(res.body, limit, service.name);
     }
-    if (text === '') return { status: res.statusCode, body: undefined };
+    if (text === '') return { status: res.statusCode, body: undefined, headers: res.headers };
     try {
-      return { status: res.statusCode, body: JSON.parse(text) };
+      return { status: res.statusCode, body: JSON.parse(text), headers: res.headers };
     } catch {
       throw failure(service.name, 'invalid');
     }

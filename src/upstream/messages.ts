@@ -34,6 +34,8 @@ export interface UpstreamResponse {
   status: number;
   /** The parsed JSON answer; undefined when the answer had no body (or came back raw). */
   body: unknown;
+  /** The answer's headers (lower-case names), for templates that read them. */
+  headers?: Readonly<Record<string, unknown>>;
   /** Passthrough: the answer's headers and its body, not yet read. */
   raw?: { headers: IncomingHttpHeaders; body: Readable };
 }

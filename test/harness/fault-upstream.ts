@@ -95,7 +95,12 @@ export async function startFaultUpstream(initial: FaultMode = { kind: 'status', 
           if (requestBody) init.body = requestBody;
           fetch(`${current.to}${req.url ?? ''}`, init).then(
             async (r) => {
-              res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+              // The answer's own headers pass (X-Total-Count, Link), but for how fetch framed the body.
+              const headers: Record<string, string> = {};
+              r.headers.forEach((value, name) => {
+                if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) headers[name] = value;
+              });
+              res.writeHead(r.status, headers);
               res.end(Buffer.from(await r.arrayBuffer()));
             },
             () => req.socket.destroy(),

@@ -64,6 +64,19 @@ describe('selection mappings over a third-party API', () => {
 
 });
 
+describe('response metadata', () => {
+  it('reads a field\'s value from the answer\'s headers, status and body', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ peopleCount peoplePageLinks(page: 2) personStatus(id: "4") personFirstName(id: "4") }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.peopleCount).toBe(25);
+    expect(body.data.peoplePageLinks).toMatch(/<http:\/\/[^>]+_page=1[^>]*>; rel="first", <[^>]+_page=1[^>]*>; rel="prev", <[^>]+_page=3[^>]*>; rel="next", <[^>]+_page=3[^>]*>; rel="last"/);
+    expect(body.data.personStatus).toBe(200);
+    expect(body.data.personFirstName).toBe('Barbara');
+    // One call each; the two calls to /people/4 are one GET, made once.
+    expect(counting.requests.map((r) => r.url).sort()).toEqual(['/people/4', '/people?_limit=1', '/people?_page=2&_limit=10']);
+  });
+});
+
 describe('batching spelled the way json-server reads it', () => {
   it('sends repeated keys in one call, and matches its answer by id, in its own order, missing ones left out', async () => {
     const { body } = await gql(stack.gatewayUrl, '{ a: person(id: "3") { firstName } b: person(id: "1") { firstName } c: person(id: "999") { firstName } }');

@@ -29,9 +29,11 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   placeholder one encoded segment); query: { name: template } (null values left out); body: a template
   (the JSON body); headers: [{ name: "accept-language", value: "{args.lang}" }] (templates over the
   arguments and the parent; secrets belong in the service's config, never here); select: a dotted path into the JSON
-  answer; map: a selection mapping for this field's answer, as @map on a type.
+  answer; map: a selection mapping for this field's answer, as @map on a type; value: the field's value as
+  a template over the answer instead ("{response.headers.x-total-count}", "{response.status}",
+  "{response.body.meta.total}") and the arguments and parent.
   """
-  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, headers: RestTemplate, select: String, map: String) on FIELD_DEFINITION
+  directive @rest(method: RestMethod = GET, path: String!, query: RestTemplate, body: RestTemplate, headers: RestTemplate, select: String, map: String, value: String) on FIELD_DEFINITION
 
   """
   How this service's JSON answers become the type's fields, wherever the type comes from it: the fields
@@ -79,6 +81,7 @@ export interface RestDirective {
   select?: string;
   map?: string;
   headers?: unknown;
+  value?: string;
   node: ConstDirectiveNode;
 }
 export type BatchKeys = 'JOINED' | 'REPEATED' | 'BRACKETED' | 'BODY';
@@ -133,6 +136,7 @@ export function readRest(node: ConstDirectiveNode): RestDirective {
   if (typeof a.select === 'string') rest.select = a.select;
   if (typeof a.map === 'string') rest.map = a.map;
   if (a.headers !== undefined && a.headers !== null) rest.headers = a.headers;
+  if (typeof a.value === 'string') rest.value = a.value;
   return rest;
 }
 
