@@ -7,6 +7,7 @@ import type { EntityOwner, EntityRecord, GroupedSpec } from '../loaders/batch-lo
 import { restError } from '../loaders/rest-error.ts';
 import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
+import { createPaginatedResolver } from './paginated-resolver.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
 
@@ -50,6 +51,7 @@ function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, compl
 
 /** `weight`: what each of the field's calls counts against the operation's cost budget (@cost). */
 export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight = 1): Resolver {
+  if (plan.pagination) return createPaginatedResolver(plan, config, weight);
   if (plan.batch) {
     const batched = createBatchedResolver(plan, config, completeWith, weight);
     GENERATED_RESOLVERS.add(batched);

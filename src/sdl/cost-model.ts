@@ -21,6 +21,8 @@ export interface FieldCost {
   listSize: ListSize | undefined;
   /** An @ref list whose keys are this argument: its length is the list's size. */
   keysArgument?: string | undefined;
+  /** A @paginate field: a call per page of `size` items, at most `max` per parent. */
+  pages?: { size: number; max: number } | undefined;
 }
 
 export type CostModel = ReadonlyMap<string, FieldCost>;
@@ -45,6 +47,13 @@ export function buildCostModel(subgraphs: readonly SubgraphPlan[], owners: Reado
         continue;
       }
       const completion = owner && owner.service !== plan.service ? { batchSize: keysPerCall(owner), weight: owner.weight } : undefined;
+      const paged = field.pagination;
+      if (paged) {
+        // Sized by `first` (through `edges` for a connection); unless declared otherwise, one page's worth.
+        const sized = listSize ?? { assumedSize: paged.pageSize, slicingArguments: ['first'], sizedFields: paged.connection ? ['edges'] : [], requireOneSlicingArgument: false, node: undefined };
+        model.set(where, { calls: 'perParent', batchSize: 1, weight: declared?.weight ?? 1, completion: undefined, listSize: sized, pages: { size: paged.pageSize, max: paged.maxPages } });
+        continue;
+      }
       model.set(where, {
         calls: field.batch ? 'perParentBatch' : 'perParent',
         batchSize: plan.config.maxBatchSize,

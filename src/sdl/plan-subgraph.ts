@@ -33,7 +33,8 @@ import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-direct
 import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
 import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
 import { planMappings, type ServiceMappers } from './plan-mappings.ts';
-import { gatewayGraphQLError } from '../errors.ts';
+import { connectionTypes, planPagination, type PaginationPlan } from './plan-pagination.ts';
+import { ConfigError, gatewayGraphQLError } from '../errors.ts';
 import type { EntityOwner } from './entity-owner.ts';
 import type { Mapper } from './selection-map.ts';
 import { DURATION_EXAMPLES, parseDuration } from '../config/units.ts';
@@ -78,6 +79,8 @@ export interface RestFieldPlan {
   headers: ((scope: TemplateScope) => Record<string, string>) | undefined;
   /** The field's value as a template over the answer (@rest(value:)), instead of the answer's body. */
   value: Getter | undefined;
+  /** Present when the list comes in pages (@paginate). */
+  pagination: PaginationPlan | undefined;
   returns: ReturnShape;
 }
 
@@ -219,7 +222,9 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig, owne
       }
       const declaredCost = planFieldCost(type, field, Boolean(rest || ref));
       if (declaredCost) plan.costs.set(where, declaredCost);
-      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root, plan.mappers, owned));
+      const paginate = findDirective(directives, 'paginate');
+      if (paginate && !rest) throw sdlError(paginate, `${where}: @paginate goes with @rest, the call whose answers come in pages`);
+      if (rest) plan.fields.push(planRest(rest, batch, type, field, service, root, plan.mappers, owned, paginate));
       else if (ref) plan.fields.push(planRef(ref, type, field, service, root, schema.getType.bind(schema)));
       else if (root) throw sdlError(field.astNode, `${where} needs @rest or @ref: a root field has no parent to read from`);
       else if (entity && !entity.load && field.name !== entity.keyField && !internal) {
@@ -230,7 +235,33 @@ export function planSubgraph(loaded: LoadedSubgraph, config: ServiceConfig, owne
       }
     }
   }
+  plan.publicDocument = withConnections(plan.publicDocument, plan.fields);
   return plan;
+}
+
+/** The public document with each connection field's type swapped for its generated Relay connection. */
+function withConnections(document: DocumentNode, fields: readonly FieldPlan[]): DocumentNode {
+  const connections = new Map<string, string>();
+  for (const f of fields) if (f.kind === 'rest' && f.pagination?.connection) connections.set(`${f.typeName}.${f.fieldName}`, f.pagination.item);
+  if (connections.size === 0) return document;
+  let typeName = '';
+  const rewritten = visit(document, {
+    [Kind.OBJECT_TYPE_DEFINITION]: { enter: (node) => void (typeName = node.name.value) },
+    [Kind.OBJECT_TYPE_EXTENSION]: { enter: (node) => void (typeName = node.name.value) },
+    [Kind.FIELD_DEFINITION]: (node) => {
+      const item = connections.get(`${typeName}.${node.name.value}`);
+      if (!item) return undefined;
+      const named = { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: `${item}Connection` } } as const;
+      return { ...node, type: node.type.kind === Kind.NON_NULL_TYPE ? { kind: Kind.NON_NULL_TYPE, type: named } : named };
+    },
+  });
+  const declared = new Set(document.definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])));
+  const items = [...new Set(connections.values())];
+  const generated = items.flatMap((item, i) => connectionTypes(item, i === 0 && !declared.has('PageInfo')));
+  for (const d of generated) {
+    if ('name' in d && d.name && declared.has(d.name.value)) throw new ConfigError(`${d.name.value} is generated for @paginate(connection: true); the file must not declare it`);
+  }
+  return { ...rewritten, definitions: [...rewritten.definitions, ...generated] };
 }
 
 /** Scope sets that can be met, and an owner argument the field has. */
@@ -343,6 +374,7 @@ function planRest(
   root: boolean,
   mappers: ServiceMappers,
   owned: ReadonlySet<string>,
+  paginateNode?: ConstDirectiveNode,
 ): RestFieldPlan {
   const rest = readRest(node);
   const roots: TemplateRoot[] = root ? ['args'] : ['args', 'parent'];
@@ -361,6 +393,7 @@ function planRest(
       map: mappers.field(type, field.name, rest.map, node),
       headers: rest.headers === undefined ? undefined : compileHeaders(rest.headers, roots, owned),
       value: rest.value === undefined ? undefined : compileString(rest.value, [...roots, 'response']),
+      pagination: paginateNode && planPagination(paginateNode, type, field, roots),
       returns: returnShape(field.type),
     };
     checkPlaceholders(placeholdersOf(rest.path, roots), type, field, node, true);
@@ -379,6 +412,7 @@ function planRest(
       plan.select = rest.select.split('.');
     }
     if (batchNode) plan.batch = planBatch(batchNode, rest, `${type.name}.${field.name}`, roots, plan.returns);
+    if (paginateNode && (rest.method !== 'GET' || batchNode || rest.value !== undefined)) throw new TemplateError('@paginate pages a GET list: it goes without @batch and value');
     return plan;
   } catch (err) {
     if (err instanceof TemplateError) throw sdlError(node, `@rest on ${type.name}.${field.name}: ${err.message}`);

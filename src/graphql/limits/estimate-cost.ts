@@ -118,14 +118,15 @@ export function estimateCost({ schema, model, operation, fragments, variables, d
     return given.length > 0 ? Math.max(...given) : (listSize.assumedSize ?? defaultListSize);
   };
 
-  const callsOf = (cost: FieldCost | undefined, parents: number, keys: number): number => {
+  const callsOf = (cost: FieldCost | undefined, parents: number, keys: number, size: number): number => {
     if (!cost || parents === 0) return 0;
     let calls: number;
     switch (cost.calls) {
       case 'none':
         return 0;
       case 'perParent':
-        calls = parents;
+        // A paginated field makes a call per page it needs, up to its cap.
+        calls = cost.pages ? parents * Math.min(cost.pages.max, Math.max(1, Math.ceil(size / cost.pages.size))) : parents;
         break;
       case 'perParentBatch':
         calls = Math.ceil(parents / cost.batchSize);
@@ -154,7 +155,7 @@ export function estimateCost({ schema, model, operation, fragments, variables, d
       if (sized?.fields.has(group.name)) size = sized.size;
       else if (isListType(unwrapped) && !ownsSizedFields) size = sizeOf(cost, node, field);
       const items = parents * size;
-      total.calls += callsOf(cost, parents, items);
+      total.calls += callsOf(cost, parents, items, ownsSizedFields ? sizeOf(cost, node, field) : size);
       const named = getNamedType(field.type);
       if (isListType(unwrapped) || isCompositeType(named)) total.items += items;
       if (!isCompositeType(named)) continue;

@@ -30,7 +30,8 @@ export interface ListSize {
   slicingArguments: string[];
   sizedFields: string[];
   requireOneSlicingArgument: boolean;
-  node: ConstDirectiveNode;
+  /** Where it was declared; none for the size @paginate implies. */
+  node: ConstDirectiveNode | undefined;
 }
 
 export function readCost(directives: readonly ConstDirectiveNode[] | undefined): { weight: number; node: ConstDirectiveNode } | undefined {

@@ -65,9 +65,23 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
 
   "Kept for resolvers (raw ids), hidden from the public schema."
   directive @internal on FIELD_DEFINITION
+
+  "How a service pages a list: by item offset, page number, a cursor in the answer, or a Link header with rel=next."
+  enum PageStyle { OFFSET PAGE CURSOR LINK }
+
+  """
+  The @rest list comes in pages, fetched one after another as the operation needs them (at most maxPages
+  for one field). param: the query parameter of the offset (OFFSET), the page number (PAGE) or the
+  cursor (CURSOR); sizeParam: of the page size; next (CURSOR): where an answer holds the next cursor, a
+  template such as "{response.body.meta.next_cursor}"; total: the count of all items, if the service
+  gives one ("{response.headers.x-total-count}"). The field takes first: Int (how many), and offset: Int
+  (OFFSET, PAGE) or, with connection, after: String; connection makes it a Relay connection (edges,
+  pageInfo, totalCount), generated from the item type.
+  """
+  directive @paginate(style: PageStyle!, param: String, sizeParam: String, pageSize: Int = 50, firstPage: Int = 1, next: String, total: String, maxPages: Int = 10, connection: Boolean = false) on FIELD_DEFINITION
 `;
 
-export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal', 'map']);
+export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal', 'map', 'paginate']);
 
 export const restDirectivesDocument: DocumentNode = parse(new Source(REST_DIRECTIVES_SDL, 'rest-directives.graphql'));
 
