@@ -6,10 +6,12 @@ import type { GraphQLFieldResolver } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { gatewayGraphQLError } from '../errors.ts';
 import { restError } from '../loaders/rest-error.ts';
+import type { EntityOwner } from '../loaders/batch-load.ts';
 import type { PaginationPlan } from '../sdl/plan-pagination.ts';
 import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
 import type { TemplateScope } from '../sdl/template.ts';
+import { complete } from './complete-entities.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
@@ -46,7 +48,8 @@ const select = (value: unknown, path: readonly string[] | undefined): unknown =>
   return value;
 };
 
-export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConfig, weight: number): Resolver {
+/** `completeWith`: the owner that completes items of an entity another service owns. */
+export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConfig, weight: number, completeWith?: EntityOwner): Resolver {
   const p = plan.pagination as PaginationPlan;
   const basePath = new URL(config.urls[0]!).pathname.replace(/\/+$/, '');
   const resolver: Resolver = async (parent, args, ctx) => {
@@ -100,6 +103,10 @@ export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConf
     }
     const hasNextPage = edges.length > want || more;
     const taken = edges.slice(0, want);
+    if (completeWith) {
+      const nodes = (await complete(taken.map((e) => e.node), completeWith, ctx)) as unknown[];
+      taken.forEach((e, i) => (e.node = nodes[i]));
+    }
     if (!p.connection) return taken.map((e) => e.node);
     const count = total === undefined || total === null || total === '' ? null : Number(total);
     return { edges: taken, pageInfo: { hasNextPage, endCursor: taken.at(-1)?.cursor ?? null }, totalCount: Number.isFinite(count) ? count : null };

@@ -3,10 +3,11 @@
 // entity another service owns, each result is completed by that owner's loader (type merging by key).
 import type { GraphQLFieldResolver } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
-import type { EntityOwner, EntityRecord, GroupedSpec } from '../loaders/batch-load.ts';
+import type { EntityOwner, GroupedSpec } from '../loaders/batch-load.ts';
 import { restError } from '../loaders/rest-error.ts';
 import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
+import { complete } from './complete-entities.ts';
 import { createPaginatedResolver } from './paginated-resolver.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
@@ -19,18 +20,6 @@ function select(value: unknown, path: readonly string[]): unknown {
     value = (value as Record<string, unknown>)[key];
   }
   return value;
-}
-
-/** Merges each partial record with the owner's full record; an entity the owner does not have is null. */
-async function complete(value: unknown, owner: EntityOwner, ctx: ResolverContext): Promise<unknown> {
-  const loader = ctx.rest.entity(owner.typeName);
-  const one = async (item: unknown): Promise<EntityRecord | null> => {
-    if (item === null || typeof item !== 'object') return null;
-    const partial = item as EntityRecord;
-    const full = await loader.load(String(partial[owner.keyField]));
-    return full === null ? null : { ...partial, ...full };
-  };
-  return Array.isArray(value) ? Promise.all(value.map(one)) : one(value);
 }
 
 /** A @batch field: the parent's key goes to the request's grouped loader, one call per tick for all parents. */
@@ -51,7 +40,7 @@ function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, compl
 
 /** `weight`: what each of the field's calls counts against the operation's cost budget (@cost). */
 export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight = 1): Resolver {
-  if (plan.pagination) return createPaginatedResolver(plan, config, weight);
+  if (plan.pagination) return createPaginatedResolver(plan, config, weight, completeWith);
   if (plan.batch) {
     const batched = createBatchedResolver(plan, config, completeWith, weight);
     GENERATED_RESOLVERS.add(batched);

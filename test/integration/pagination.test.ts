@@ -146,3 +146,32 @@ describe('pages as a Relay connection', () => {
     expect(body.extensions?.cost?.actual.calls).toBe(3);
   });
 });
+
+describe('pages of another service\'s entities', () => {
+  it('completes each item through its owner\'s loader, in one batch', async () => {
+    // A catalog service that pages movie ids; the movies service owns Movie.
+    const catalog = createServer((req, res) => {
+      const page = Number(new URL(req.url ?? '/', 'http://c.local').searchParams.get('page'));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(page === 1 ? [{ id: '3' }, { id: '5' }] : page === 2 ? [{ id: '8' }] : []));
+    });
+    const catalogUrl = await listen(catalog);
+    const sdl = join(tmpdir(), `catalog-${process.pid}.graphql`);
+    writeFileSync(sdl, `type Query {
+      picks(first: Int = 3, offset: Int = 0): [Movie!] @rest(path: "/picks") @paginate(style: PAGE, param: "page", sizeParam: "size", pageSize: 2)
+    }
+    type Movie @entity(key: "id") { id: ID! }`);
+    const withCatalog = await startStack({ config: { services: { catalog: { urls: [catalogUrl], schema: sdl } } } });
+    try {
+      const { body } = await gql(withCatalog.gatewayUrl, '{ picks(first: 3) { id title } }');
+      expect(body.errors).toBeUndefined();
+      expect(body.data.picks.map((m: { id: string }) => m.id)).toEqual(['3', '5', '8']);
+      expect(body.data.picks.every((m: { title: unknown }) => typeof m.title === 'string')).toBe(true);
+      const movieCalls = body.extensions?.upstream?.requests.filter((r) => r.service === 'movies') ?? [];
+      expect(movieCalls.map((r) => r.path)).toEqual(['/movies?ids=3,5,8']);
+    } finally {
+      await withCatalog.close();
+      await closeServer(catalog);
+    }
+  });
+});
