@@ -67,6 +67,7 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
         headers: (service: string) => callHeaders(config.services[service]!, identity, config.auth.identityHeaders, (name) => request.headers.get(name) ?? undefined),
         maxCalls: graphql.cost.runtimeMaxCalls,
         signal: operationSignal(res, graphql.operationTimeoutMs),
+        batchWaitMs: graphql.batchWaitMs,
       }),
     }),
     graphiql: config.graphql.graphiql ? { defaultQuery: EXAMPLE_QUERY } : false,

@@ -7,6 +7,7 @@ import { gatewayGraphQLError } from '../errors.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
+import { LevelScheduler } from './level-scheduler.ts';
 import { RequestCache } from './request-cache.ts';
 
 export interface RestScopeOptions {
@@ -22,6 +23,8 @@ export interface RestScopeOptions {
    * client goes away: no further call starts and the calls in flight end.
    */
   signal?: AbortSignal | undefined;
+  /** Longest a batch waits for the rest of its level's answers (LevelScheduler); 0: DataLoader's end-of-tick rule. */
+  batchWaitMs?: number;
 }
 
 export class RestScope {
@@ -40,6 +43,8 @@ export class RestScope {
   readonly #headerCache = new Map<string, Readonly<Record<string, string>> | undefined>();
   readonly #maxCalls: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #levels: LevelScheduler | undefined;
+  readonly #loaderOptions: { maxBatchSize: number; batchScheduleFn?: (callback: () => void) => void };
   readonly #get = (service: string, path: string, weight: number, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> =>
     this.#gets.get(headers ? `${service} ${path} ${JSON.stringify(headers)}` : `${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight, headers));
   readonly #postRead = (service: string, path: string, body: unknown, weight: number): Promise<UpstreamResponse> => this.#send(service, 'POST', path, body, weight);
@@ -50,6 +55,8 @@ export class RestScope {
     this.#owners = owners;
     this.#maxCalls = options.maxCalls;
     this.#signal = options.signal;
+    this.#levels = options.batchWaitMs ? new LevelScheduler(options.batchWaitMs) : undefined;
+    this.#loaderOptions = this.#levels ? { maxBatchSize: Number.MAX_SAFE_INTEGER, batchScheduleFn: this.#levels.schedule } : { maxBatchSize: Number.MAX_SAFE_INTEGER };
     this.requestId = options.requestId;
     this.calls = options.trace ? [] : undefined;
     const calls = this.calls;
@@ -71,7 +78,7 @@ export class RestScope {
     if (!loader) {
       const owner = this.#owners.get(typeName);
       if (!owner) throw new Error(`no owner for entity ${typeName}`); // the schema build rules this out
-      loader = new DataLoader(entityBatchFn(owner, this.#get, this.#postRead), { maxBatchSize: Number.MAX_SAFE_INTEGER });
+      loader = new DataLoader(entityBatchFn(owner, this.#get, this.#postRead), this.#loaderOptions);
       this.#loaders.set(typeName, loader);
     }
     return loader;
@@ -83,7 +90,7 @@ export class RestScope {
     let loader = this.#grouped.get(name);
     if (!loader) {
       const call: GroupedCall = { ...spec, base };
-      loader = new DataLoader(groupedBatchFn(call, this.#get), { maxBatchSize: Number.MAX_SAFE_INTEGER });
+      loader = new DataLoader(groupedBatchFn(call, this.#get), this.#loaderOptions);
       this.#grouped.set(name, loader);
     }
     return loader;
@@ -107,11 +114,14 @@ export class RestScope {
       throw gatewayGraphQLError('COST_LIMIT_EXCEEDED', `the operation reached its limit of ${this.#maxCalls} REST calls; the rest of it was not fetched`, service);
     }
     this.spent += weight;
+    this.#levels?.started();
     try {
       return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;
+    } finally {
+      this.#levels?.finished();
     }
   }
 }
