@@ -61,6 +61,13 @@ export const Service = strict({
   headers: z.record(headerName, z.string()).default({})
     .meta(m('sent on every call to the service, GraphQL and passthrough: { "x-api-key": "${env:ORDERS_KEY}" }; ${env:NAME} and ${file:/path} are read at start-up and never logged', { shown: 'none' })),
   forwardHeaders: list(headerName).default([]).meta(m('client request headers passed on to the service on GraphQL calls (the passthrough passes them all)', { shown: 'none' })),
+  cache: strict({
+    enabled: bool().default(false),
+    maxBytes: size(0, 1024 ** 3).prefault('16MiB'),
+    coalesce: bool().default(false),
+  }).prefault({}).meta(m('a shared HTTP cache for the service\'s JSON GET answers (Cache-Control, Vary, ETag revalidation; keyed by every header sent, identity included), bounded in bytes; coalesce: identical GETs in flight at once share one call', {
+    shown: '`{ enabled: false, maxBytes: "16MiB", coalesce: false }`',
+  })),
   errors: strict({
     message: list(str()).default(['detail', 'title', 'error.message', 'errors.0.detail', 'errors.0.message', 'errors.0.title', 'message']),
     code: list(str()).default(['code', 'error.code', 'errors.0.code', 'type']),

@@ -6,7 +6,8 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 
 /** The process state, with where the rate limits live (and whether Redis is reachable). */
 export function healthBody(upstream: UpstreamClient, limiter?: RateLimiter) {
-  return { status: 'ok' as const, services: upstream.report(), rateLimit: limiter ? limiter.storeState : { store: 'off' } };
+  const caches = upstream.caches();
+  return { status: 'ok' as const, services: upstream.report(), rateLimit: limiter ? limiter.storeState : { store: 'off' }, ...(Object.keys(caches).length > 0 && { caches }) };
 }
 
 /**

@@ -65,9 +65,9 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
     } else {
       text = await readCapped(res.body, limit, service.name);
     }
-    if (text === '') return { status: res.statusCode, body: undefined, headers: res.headers };
+    if (text === '') return { status: res.statusCode, body: undefined, headers: res.headers, text };
     try {
-      return { status: res.statusCode, body: JSON.parse(text), headers: res.headers };
+      return { status: res.statusCode, body: JSON.parse(text), headers: res.headers, text };
     } catch {
       throw failure(service.name, 'invalid');
     }

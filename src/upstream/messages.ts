@@ -36,6 +36,8 @@ export interface UpstreamResponse {
   body: unknown;
   /** The answer's headers (lower-case names), for templates that read them. */
   headers?: Readonly<Record<string, unknown>>;
+  /** The JSON answer as it came, for the response cache. */
+  text?: string;
   /** Passthrough: the answer's headers and its body, not yet read. */
   raw?: { headers: IncomingHttpHeaders; body: Readable };
 }

@@ -1,6 +1,7 @@
 // A configured service at run time: its instances, its retry budget and the balancer's cursor.
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { Instance } from './instance.ts';
+import { ResponseCache } from './response-cache.ts';
 import { RetryBudget } from './retry-budget.ts';
 
 export class ServiceRuntime {
@@ -8,6 +9,8 @@ export class ServiceRuntime {
   readonly config: ServiceConfig;
   readonly instances: readonly Instance[];
   readonly budget: RetryBudget;
+  /** The service's response cache, when configured. */
+  readonly cache: ResponseCache | undefined;
   /** Round-robin cursor. */
   next = 0;
 
@@ -16,5 +19,6 @@ export class ServiceRuntime {
     this.config = config;
     this.instances = config.urls.map((url, i) => new Instance(url, config, `${name}#${i}`));
     this.budget = new RetryBudget(config.retry.budgetRatio, config.retry.budgetMinPerSecond, 10_000);
+    this.cache = config.cache.enabled ? new ResponseCache(config.cache.maxBytes, config.cache.coalesce) : undefined;
   }
 }

@@ -8,6 +8,7 @@ import type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.t
 import { composeCall } from './compose.ts';
 import { abortKind, failure, upstreamFailure } from './errors.ts';
 import type { BreakerState } from './instance.ts';
+import type { CacheOutcome, CacheStats } from './response-cache.ts';
 import { ServiceRuntime } from './service-runtime.ts';
 
 export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
@@ -19,9 +20,11 @@ export interface CallRecord {
   path: string;
   /** HTTP status, or 0 when no answer came. */
   status: number;
-  /** Attempts made (1 unless retried). */
+  /** Attempts made (1 unless retried; 0 when the answer came from the cache). */
   attempts: number;
   ms: number;
+  /** How the service's response cache answered, when it has one. */
+  cache?: CacheOutcome;
 }
 
 export interface InstanceReport {
@@ -59,9 +62,26 @@ export class UpstreamClient {
   }
 
   /** Calls `service`; resolves with any HTTP answer, rejects with UpstreamFailure when there is none. */
-  async call(serviceName: string, request: UpstreamRequest, onCall?: (record: CallRecord) => void): Promise<UpstreamResponse> {
+  call(serviceName: string, request: UpstreamRequest, onCall?: (record: CallRecord) => void): Promise<UpstreamResponse> {
     const service = this.#services.get(serviceName);
-    if (!service) throw failure(serviceName, 'unreachable');
+    if (!service) return Promise.reject(failure(serviceName, 'unreachable'));
+    const cache = service.cache;
+    if (!cache || request.method !== 'GET' || request.raw) return this.#callService(service, request, onCall);
+    // Through the service's cache: a hit or a coalesced call is recorded as such, with no call of its own.
+    let outcome: CacheOutcome = 'miss';
+    const started = performance.now();
+    return cache.fetch(
+      request,
+      (extra) => this.#callService(service, extra ? { ...request, headers: { ...request.headers, ...extra } } : request, onCall && ((r) => onCall({ ...r, cache: outcome }))),
+      (o) => (outcome = o),
+    ).then((res) => {
+      if (outcome === 'hit' || outcome === 'coalesced') onCall?.({ service: serviceName, method: 'GET', path: request.path, status: res.status, attempts: 0, ms: Math.round((performance.now() - started) * 100) / 100, cache: outcome });
+      return res;
+    });
+  }
+
+  async #callService(service: ServiceRuntime, request: UpstreamRequest, onCall?: (record: CallRecord) => void): Promise<UpstreamResponse> {
+    const serviceName = service.name;
     // The deadline's timer is cleared as soon as the call ends: AbortSignal.timeout() would keep a timer
     // and a signal alive for the whole timeout after every call, which the garbage collector then pays for.
     const deadline = new AbortController();
@@ -132,6 +152,13 @@ export class UpstreamClient {
         return { url: i.url, breaker: i.state, pending: i.pending, window: { calls: stats.fires, failures: stats.failures, rejected: stats.rejects } };
       });
     }
+    return out;
+  }
+
+  /** Hit, miss, revalidation and size counts of the services that have a response cache. */
+  caches(): Record<string, CacheStats> {
+    const out: Record<string, CacheStats> = {};
+    for (const [name, service] of this.#services) if (service.cache) out[name] = { ...service.cache.stats };
     return out;
   }
 

@@ -106,7 +106,8 @@ export function createMoviesService(options: MoviesServiceOptions = {}) {
     { method: 'PATCH', pattern: '/movies/:id', handler: update },
     { method: 'DELETE', pattern: '/movies/:id', handler: (ctx) => ({ body: table.remove(ctx.params.id as string) }) },
   ];
-  const server = createHttpService({ name: 'movies', routes });
+  // Movies are public records: a shared cache (the gateway's, opted in per service) may keep them a few seconds.
+  const server = createHttpService({ name: 'movies', routes, cacheControl: 'public, max-age=5' });
   server.on('close', () => db.close());
   return server;
 }

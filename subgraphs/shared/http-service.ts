@@ -1,5 +1,6 @@
 // A tiny node:http router for the example REST services: JSON in and out, coded errors, and request
 // counters on GET /__stats, so tests and benchmarks count the REST calls a gateway makes at the source.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** A failure a handler reports to the client: `{ error: { code, message, field? } }` with `status`. */
@@ -53,6 +54,11 @@ export interface HttpServiceOptions {
   routes: Route[];
   /** Largest JSON body accepted, in bytes. @default 1 MiB */
   maxBodyBytes?: number;
+  /**
+   * Cache-Control of successful reads ("public, max-age=5" for public records); each also gets an ETag,
+   * and a read whose If-None-Match holds it is answered 304 with no body. None: no cache headers.
+   */
+  cacheControl?: string;
 }
 
 interface CompiledRoute extends Route {
@@ -173,6 +179,12 @@ export function createHttpService(options: HttpServiceOptions): Server & { stats
         stats.routes[ctx.statsKey] = (stats.routes[ctx.statsKey] ?? 0) + 1;
       }
       const body = reply.body === undefined ? undefined : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      if (options.cacheControl && method === 'GET' && (reply.status ?? 200) === 200 && body !== undefined) {
+        const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+        const cache = { 'cache-control': options.cacheControl, etag, ...reply.headers };
+        if (req.headers['if-none-match'] === etag) return send(res, 304, undefined, cache);
+        return send(res, 200, body, cache);
+      }
       return send(res, reply.status ?? 200, body, reply.headers);
     }
     if (allowed) throw new ServiceError(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}`);

@@ -115,7 +115,8 @@ export function createUsersService(options: UsersServiceOptions = {}) {
     { method: 'PUT', pattern: '/users/:id/favorites/:movieId', handler: setFavorite(true) },
     { method: 'DELETE', pattern: '/users/:id/favorites/:movieId', handler: setFavorite(false) },
   ];
-  const server = createHttpService({ name: 'users', routes });
+  // A user's record holds their email: only the caller's own cache may keep it.
+  const server = createHttpService({ name: 'users', routes, cacheControl: 'private, max-age=5' });
   server.on('close', () => db.close());
   return server;
 }

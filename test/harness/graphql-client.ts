@@ -8,7 +8,7 @@ export interface GraphQLBody<D = any> {
   data?: D | null;
   errors?: GraphQLErrorBody[];
   extensions?: {
-    upstream?: { calls: number; requests: Array<{ service: string; method: string; path: string; status: number }> };
+    upstream?: { calls: number; requests: Array<{ service: string; method: string; path: string; status: number; cache?: string }> };
     cost?: { estimated: { calls: number; items: number }; actual: { calls: number } };
   };
 }
