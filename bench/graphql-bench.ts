@@ -1,11 +1,13 @@
-// GraphQL benchmark: this gateway against the hand-written Yoga + DataLoader baseline of ../shared/peers,
-// on the same upstream services in the same run, with wrk on loopback. Prints requests per second, p50
-// and p99 latency, REST calls per query and peak RSS for each, and their ratios; what the operation
-// limits and cost estimate cost (the gateway again with graphql.limits.enabled false); then the latency
-// of answers while a service's breaker is open.
+// GraphQL benchmark: this gateway against the peers of ../shared/peers (the hand-written Yoga + DataLoader
+// baseline, Hive Gateway + Mesh, Tailcall), on the same upstream services in the same run, with wrk on
+// loopback. Prints requests per second, p50 and p99 latency, REST calls per query and peak RSS for each,
+// and their ratios to the baseline; the gateway again with its limits off and with cache and coalescing
+// on (separate rows: every connection sends the same query); two more scenarios, jittered upstream
+// latency and users → reviews → movie; then the latency of answers while a service's breaker is open.
 //   npm run bench -- [--seconds 10] [--rounds 3] [--connections 50] [--upstreams peers|project]
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
@@ -13,11 +15,13 @@ import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
+import { createUserReviewsService } from '../test/fixtures/user-reviews/user-reviews-service.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PEERS = resolve(ROOT, '../shared/peers');
 const QUERY = '{ users(limit: 50) { id name favoriteMovies { id title director { id name } } } }';
 const BODY = JSON.stringify({ query: QUERY });
+const REVIEWS_QUERY = '{ users(limit: 20) { id reviews { rating movie { title } } } }';
 
 const { seconds, warmup, rounds, connections, port, extra } = benchOptions({ warmup: 3, port: 4200 }, { upstreams: 'peers' });
 const node = process.execPath;
@@ -36,10 +40,10 @@ async function restCalls(usersUrl: string, moviesUrl: string): Promise<number> {
 const resetCalls = (usersUrl: string, moviesUrl: string): Promise<unknown> =>
   Promise.all([usersUrl, moviesUrl].map((u) => fetch(`${u}/__stats/reset`, { method: 'POST' })));
 
-async function checkAnswers(t: Started): Promise<void> {
-  const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
+async function checkAnswers(t: Started, query = BODY, users = 50): Promise<void> {
+  const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
   const body = (await res.json()) as { data?: { users?: unknown[] }; errors?: unknown };
-  if (body.errors || body.data?.users?.length !== 50) throw new Error(`${t.name} answers the query wrongly: ${JSON.stringify(body).slice(0, 300)}`);
+  if (body.errors || body.data?.users?.length !== users) throw new Error(`${t.name} answers the query wrongly: ${JSON.stringify(body).slice(0, 300)}`);
 }
 
 
@@ -94,45 +98,65 @@ async function main(): Promise<void> {
   cpSync(join(PEERS, 'baseline-graphql'), join(work, 'baseline-graphql'), { recursive: true });
   const baseline = await start('baseline', node, [join(work, 'baseline-graphql/server.mjs')], `http://127.0.0.1:${port + 11}`, { ...upstreamEnv, PORT: String(port + 11) }, '/graphql?query=%7B__typename%7D');
   const gateway = await start('gateway', node, buildGateway(ROOT), `http://127.0.0.1:${port + 12}`, { ...upstreamEnv, PORT: String(port + 12) }, '/healthz');
-  const noLimitsConfig = join(work, 'no-limits.config.json');
-  writeFileSync(noLimitsConfig, JSON.stringify({ graphql: { limits: { enabled: false } } }));
-  const noLimits = await start('gateway (limits off)', node, [...buildGateway(ROOT), '--config', noLimitsConfig], `http://127.0.0.1:${port + 14}`, { ...upstreamEnv, PORT: String(port + 14) }, '/healthz');
-  const targets: Target[] = [baseline, gateway, noLimits].map((server) => ({ name: server.name, server, runs: [], calls: [] }));
-  for (const t of targets) await checkAnswers(t.server);
+  const configFile = (name: string, config: unknown): string => {
+    const file = join(work, `${name}.config.json`);
+    writeFileSync(file, JSON.stringify(config));
+    return file;
+  };
+  const noLimits = await start('gateway (limits off)', node, [...buildGateway(ROOT), '--config', configFile('no-limits', { graphql: { limits: { enabled: false } } })], `http://127.0.0.1:${port + 14}`, { ...upstreamEnv, PORT: String(port + 14) }, '/healthz');
+  const cached = { cache: { enabled: true, coalesce: true } };
+  const withCache = await start('gateway (cache and coalescing on)', node, [...buildGateway(ROOT), '--config', configFile('cache', { services: {
+    users: { urls: [usersUrl], schema: join(ROOT, 'schema/users.graphql'), maxBatchSize: 1000, ...cached },
+    movies: { urls: [moviesUrl], schema: join(ROOT, 'schema/movies.graphql'), maxBatchSize: 1000, ...cached },
+  } })], `http://127.0.0.1:${port + 15}`, { ...PRODUCTION_ENV, PORT: String(port + 15) }, '/healthz');
+  const peers = await startPeers(upstreamEnv);
 
   const open = await measureBreakerOpen(usersUrl, work);
-  console.error(`bench: warm-up ${warmup}s per target, then ${rounds} rounds of ${seconds}s, ${connections} connections`);
-  for (const t of targets) await runWrk({ url: `${t.server.url}/graphql`, seconds: warmup, connections, method: 'POST', body: BODY });
-  for (let r = 0; r < rounds; r++) {
-    for (const t of r % 2 ? [...targets].reverse() : targets) {
-      await resetCalls(usersUrl, moviesUrl);
-      const result = await runWrk({ url: `${t.server.url}/graphql`, seconds, connections, method: 'POST', body: BODY });
-      t.runs.push(result);
-      t.calls.push((await restCalls(usersUrl, moviesUrl)) / Math.max(1, result.requests));
-      console.error(`bench: round ${r + 1} ${t.name}: ${fmt(result.rps)} req/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms, errors ${result.errors}`);
-    }
+  const headline = await runScenario('headline', [baseline, ...peers, gateway, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+
+  // Jittered latency: every upstream answer 0-20 ms late, in a different order each time.
+  const jitterUsers = await jitterProxy(usersUrl, port + 5);
+  const jitterMovies = await jitterProxy(moviesUrl, port + 6);
+  const jitterEnv = { ...PRODUCTION_ENV, USER_SERVICE_URL: jitterUsers, MOVIE_SERVICE_URL: jitterMovies };
+  const baselineJ = await start('baseline, jittered upstreams', node, [join(work, 'baseline-graphql/server.mjs')], `http://127.0.0.1:${port + 21}`, { ...jitterEnv, PORT: String(port + 21) }, '/graphql?query=%7B__typename%7D');
+  const gatewayJ = await start('gateway, jittered upstreams', node, buildGateway(ROOT), `http://127.0.0.1:${port + 22}`, { ...jitterEnv, PORT: String(port + 22) }, '/healthz');
+  const jitter = await runScenario('jitter', [baselineJ, gatewayJ], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+
+  // users → reviews → movie: the reviews service has no batch endpoint per user, and answers with jitter.
+  const reviews = createUserReviewsService((userId, call) => (userId * 7 + call * 13) % 21);
+  await new Promise<void>((r) => reviews.listen(port + 7, '127.0.0.1', r));
+  const gatewayR = await start('gateway, users → reviews → movie', node, [...buildGateway(ROOT), '--config', configFile('reviews', { services: {
+    users: { urls: [usersUrl], schema: join(ROOT, 'schema/users.graphql'), maxBatchSize: 1000 },
+    movies: { urls: [moviesUrl], schema: join(ROOT, 'schema/movies.graphql'), maxBatchSize: 1000 },
+    reviews: { urls: [`http://127.0.0.1:${port + 7}`], schema: join(ROOT, 'test/fixtures/user-reviews/user-reviews.graphql') },
+  } })], `http://127.0.0.1:${port + 23}`, { ...PRODUCTION_ENV, PORT: String(port + 23) }, '/healthz');
+  const reviewsBody = JSON.stringify({ query: REVIEWS_QUERY });
+  const shape = await runScenario('reviews', [gatewayR], reviewsBody, async () => (await restCalls(usersUrl, moviesUrl)) + reviews.calls.length, async () => {
+    reviews.calls.length = 0;
+    await resetCalls(usersUrl, moviesUrl);
+  }, 20);
+  reviews.closeAllConnections();
+  reviews.close();
+  for (const proxy of proxies) {
+    proxy.closeAllConnections();
+    proxy.close();
   }
 
-  const [b, g, n] = targets as [Target, Target, Target];
-  const row = (t: Target) => {
-    const rps = median(t.runs.map((r) => r.rps));
-    return { rps, p50: median(t.runs.map((r) => r.p50Ms)), p99: median(t.runs.map((r) => r.p99Ms)), calls: median(t.calls), rss: peakRssMb(t.server.child), errors: t.runs.reduce((n, r) => n + r.errors, 0) };
-  };
-  const rb = row(b);
-  const rg = row(g);
-  const rn = row(n);
   const lines = [
     `GraphQL: ${QUERY}`,
     `wrk -t2 -c${connections}, ${rounds} x ${seconds}s (medians), upstreams: ${extra.upstreams}; node ${process.version}; ${new Date().toISOString()}`,
     '',
-    '| via | req/s | p50 ms | p99 ms | REST calls/query | peak RSS MB | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    `| baseline (Yoga + DataLoader, hand-written) | ${fmt(rb.rps)} | ${fmt(rb.p50, 2)} | ${fmt(rb.p99, 2)} | ${fmt(rb.calls, 2)} | ${fmt(rb.rss)} | ${rb.errors} |`,
-    `| this gateway | ${fmt(rg.rps)} | ${fmt(rg.p50, 2)} | ${fmt(rg.p99, 2)} | ${fmt(rg.calls, 2)} | ${fmt(rg.rss)} | ${rg.errors} |`,
-    `| ratio (gateway / baseline) | ${fmt(rg.rps / rb.rps, 2)}× | ${fmt(rg.p50 / rb.p50, 2)}× | ${fmt(rg.p99 / rb.p99, 2)}× | ${fmt(rg.calls / rb.calls, 2)}× | ${fmt(rg.rss / rb.rss, 2)}× | |`,
-    `| this gateway, operation limits and cost estimate off | ${fmt(rn.rps)} | ${fmt(rn.p50, 2)} | ${fmt(rn.p99, 2)} | ${fmt(rn.calls, 2)} | ${fmt(rn.rss)} | ${rn.errors} |`,
+    ...table(headline, 'baseline'),
     '',
-    `What the limits and the cost estimate cost: ${fmt((1 - rg.rps / rn.rps) * 100, 1)} % of throughput (gateway ${fmt(rg.rps)} vs ${fmt(rn.rps)} req/s with them off; target under 3 %; a negative figure is the rounds' noise).`,
+    `What the limits and the cost estimate cost: ${fmt((1 - headline[gateway.name]!.rps / headline[noLimits.name]!.rps) * 100, 1)} % of throughput (target under 3 %; a negative figure is the rounds' noise). Cache and coalescing stay off in every other row: each wrk connection sends the same query, which flatters them.`,
+    '',
+    'The same query with every upstream answer delayed 0-20 ms (jittered, so answers of one level arrive in different ticks):',
+    '',
+    ...table(jitter, 'baseline, jittered upstreams'),
+    '',
+    `users → reviews → movie: ${REVIEWS_QUERY} (reviews: one call per user, no batch endpoint, answers 0-20 ms late; the minimum is 1 + 20 + 1 = 22 calls):`,
+    '',
+    ...table(shape, undefined),
     '',
     'Answers while the movies breaker is open ({ movies(limit: 1) { id } } → SERVICE_UNAVAILABLE, no upstream call):',
     '',
@@ -142,7 +166,97 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, `bench/results/graphql-${Date.now()}.json`), JSON.stringify({ baseline: rb, gateway: rg, gatewayLimitsOff: rn, breakerOpen: open }, null, 2));
+  writeFileSync(join(ROOT, `bench/results/graphql-${Date.now()}.json`), JSON.stringify({ headline, jitter, reviews: shape, breakerOpen: open }, null, 2));
+}
+
+interface Row {
+  rps: number;
+  p50: number;
+  p99: number;
+  calls: number;
+  rss: number;
+  errors: number;
+}
+
+/** Warm-up, then rounds in alternating order; medians per target, with REST calls per query. */
+async function runScenario(name: string, servers: Started[], body: string, calls: () => Promise<number>, reset: () => Promise<unknown>, expectUsers = 50): Promise<Record<string, Row>> {
+  const targets: Target[] = servers.map((server) => ({ name: server.name, server, runs: [], calls: [] }));
+  for (const t of targets) await checkAnswers(t.server, body, expectUsers);
+  console.error(`bench ${name}: warm-up ${warmup}s per target, then ${rounds} rounds of ${seconds}s, ${connections} connections`);
+  for (const t of targets) await runWrk({ url: `${t.server.url}/graphql`, seconds: warmup, connections, method: 'POST', body });
+  for (let r = 0; r < rounds; r++) {
+    for (const t of r % 2 ? [...targets].reverse() : targets) {
+      await reset();
+      const result = await runWrk({ url: `${t.server.url}/graphql`, seconds, connections, method: 'POST', body });
+      t.runs.push(result);
+      t.calls.push((await calls()) / Math.max(1, result.requests));
+      console.error(`bench ${name}: round ${r + 1} ${t.name}: ${fmt(result.rps)} req/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms, errors ${result.errors}`);
+    }
+  }
+  return Object.fromEntries(targets.map((t) => [t.name, {
+    rps: median(t.runs.map((r) => r.rps)),
+    p50: median(t.runs.map((r) => r.p50Ms)),
+    p99: median(t.runs.map((r) => r.p99Ms)),
+    calls: median(t.calls),
+    rss: peakRssMb(t.server.child),
+    errors: t.runs.reduce((n, r) => n + r.errors, 0),
+  }]));
+}
+
+function table(rows: Record<string, Row>, baselineName: string | undefined): string[] {
+  const base = baselineName ? rows[baselineName] : undefined;
+  const ratio = (a: number, b: number | undefined): string => (b ? ` (${fmt(a / b, 2)}×)` : '');
+  return [
+    '| via | req/s | p50 ms | p99 ms | REST calls/query | peak RSS MB | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...Object.entries(rows).map(([name, r]) => `| ${name} | ${fmt(r.rps)}${name === baselineName ? '' : ratio(r.rps, base?.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)}${name === baselineName ? '' : ratio(r.p99, base?.p99)} | ${fmt(r.calls, 2)} | ${fmt(r.rss)} | ${r.errors} |`),
+  ];
+}
+
+/** Hive Gateway + Mesh and Tailcall from ../shared/peers, installed once into bench/.work/peers; a peer that will not install or start is left out, and said so. */
+async function startPeers(env: Record<string, string>): Promise<Started[]> {
+  const peers = join(ROOT, 'bench/.work/peers');
+  if (!existsSync(join(peers, 'package.json'))) cpSync(PEERS, peers, { recursive: true });
+  const started: Started[] = [];
+  try {
+    if (!existsSync(join(peers, 'hive/node_modules/.bin/hive-gateway'))) {
+      console.error('bench: installing Hive Gateway + Mesh (once, about 530 MB)');
+      if (spawnSync('npm', ['install', '--prefix', 'hive', '--no-audit', '--no-fund'], { cwd: peers, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('npm install failed');
+    }
+    const hive = join(peers, 'hive');
+    if (spawnSync(join(hive, 'node_modules/.bin/mesh-compose'), ['-o', 'supergraph.graphql'], { cwd: hive, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('mesh-compose failed');
+    started.push(await start('Hive Gateway + Mesh', join(hive, 'node_modules/.bin/hive-gateway'), ['supergraph', join(hive, 'supergraph.graphql'), '--host', '127.0.0.1', '--port', String(port + 16), '--fork', '1'], `http://127.0.0.1:${port + 16}`, env, '/healthcheck'));
+  } catch (err) {
+    console.error(`bench: Hive Gateway left out: ${(err as Error).message}`);
+  }
+  try {
+    if (spawnSync('bash', [join(peers, 'tailcall/setup.sh')], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('tailcall/setup.sh failed');
+    started.push(await start('Tailcall 1.6 (Rust)', 'bash', [join(peers, 'tailcall/start.sh')], `http://127.0.0.1:${port + 17}`, { ...env, PORT: String(port + 17) }, '/graphql?query=%7B__typename%7D'));
+  } catch (err) {
+    console.error(`bench: Tailcall left out: ${(err as Error).message}`);
+  }
+  return started;
+}
+
+const proxies: Server[] = [];
+
+/** A proxy that holds each answer 0-20 ms (a fixed pseudo-random sequence), so a level's answers arrive apart. */
+async function jitterProxy(target: string, listenPort: number): Promise<string> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    const delay = (n++ * 7919) % 21;
+    fetch(`${target}${req.url ?? ''}`).then(async (r) => {
+      const text = await r.text();
+      setTimeout(() => {
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+        res.end(text);
+      }, delay);
+    }, () => req.socket.destroy());
+  });
+  server.keepAliveTimeout = 65_000;
+  proxies.push(server);
+  await new Promise<void>((r) => server.listen(listenPort, '127.0.0.1', r));
+  return `http://127.0.0.1:${listenPort}`;
 }
 
 main()
@@ -150,4 +264,8 @@ main()
     console.error('bench:', err instanceof Error ? err.message : err);
     process.exitCode = 1;
   })
-  .finally(stopAll);
+  .finally(() => {
+    stopAll();
+    // Pooled keep-alive sockets to the stopped servers may linger a moment; the run is over.
+    setTimeout(() => process.exit(), 1_000).unref();
+  });
