@@ -203,7 +203,7 @@ const Graphql = strict({
   fieldSuggestions: bool().default(true).meta(m('graphql-js\'s "Did you mean …?" hints in messages', { shown: '`true` (`false` in production)' })),
   csrfPrevention: bool().default(true).meta(m('a GET, or a form or text/plain POST, must carry x-graphql-csrf, apollo-require-preflight, x-apollo-operation-name or graphql-preflight')),
   operationTimeout: duration(10).prefault('30s').meta(m('one deadline for a whole operation, every level of REST calls included')),
-  batchWait: duration().prefault('50ms').meta(m('longest a batch waits for the rest of its level\'s answers before it is sent; 0: at the end of each tick, as DataLoader does')),
+  batchWait: duration().prefault('50ms').meta(m('a batch waits for the rest of its level\'s answers until none has come for this long; 0: it goes at the end of each tick, as DataLoader\'s do')),
   limits: strict({
     enabled: bool().default(true),
     depth: int(1, 1e9).default(10),

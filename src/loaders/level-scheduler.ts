@@ -1,6 +1,6 @@
 // When an operation's loaders send their batches: once no REST call of the operation is in flight (every
-// answer that could still add keys to a batch is in), or once the first of them has waited maxWaitMs,
-// whichever comes first. DataLoader's own rule, the end of the tick, splits a level whose answers arrive
+// answer that could still add keys to a batch is in), or once no answer has come for maxWaitMs while they
+// wait (the calls still out are slow siblings, which must not hold the rest), whichever comes first. DataLoader's own rule, the end of the tick, splits a level whose answers arrive
 // in different ticks into a call per answer: 20 users' reviews answering one by one made 20 movie
 // batches. One scheduler per operation; it is DataLoader's batchScheduleFn.
 export class LevelScheduler {
@@ -46,7 +46,9 @@ export class LevelScheduler {
   #check(): void {
     if (this.#waiting.length === 0) return;
     if (this.#inFlight === 0) return this.#flush();
-    this.#timer ??= setTimeout(() => this.#flush(), this.#maxWaitMs);
+    // Quiet time, not total time: each answer that comes in while batches wait starts the wait again.
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#flush(), this.#maxWaitMs);
   }
 
   #flush(): void {
