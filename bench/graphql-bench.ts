@@ -196,6 +196,7 @@ async function runScenario(name: string, servers: Started[], body: string, calls
   // Calls per query from requests sent one at a time: under wrk, the calls of the requests still in
   // flight when a round ends are counted and those requests are not.
   for (const t of targets) {
+    await settled(t.server);
     await reset();
     for (let i = 0; i < 10; i++) await fetch(`${t.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.arrayBuffer());
     t.calls = [(await calls()) / 10];
@@ -208,6 +209,16 @@ async function runScenario(name: string, servers: Started[], body: string, calls
     rss: peakRssMb(t.server.child),
     errors: t.runs.reduce((n, r) => n + r.errors, 0),
   }]));
+}
+
+/** Until a gateway of ours has no call in flight (the last round's requests are done); peers just get a second. */
+async function settled(server: Started): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const health = await fetch(`${server.url}/healthz`).then((r) => (r.ok ? (r.json() as Promise<{ services?: Record<string, Array<{ pending: number }>> }>) : undefined), () => undefined);
+    if (!health?.services) return void (await new Promise((r) => setTimeout(r, 1000)));
+    if (Object.values(health.services).flat().every((i) => i.pending === 0)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function table(rows: Record<string, Row>, baselineName: string | undefined): string[] {

@@ -97,6 +97,29 @@ describe('what a service says about caching', () => {
   });
 });
 
+describe('Vary', () => {
+  it('keeps one answer per value of the headers a service varies by', async () => {
+    const seen: string[] = [];
+    const service = createServer((req, res) => {
+      seen.push(String(req.headers['accept-language']));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=60', vary: 'accept-language' });
+      res.end(JSON.stringify([{ id: '1', title: `in ${String(req.headers['accept-language'])}` }]));
+    });
+    const url = await listen(service);
+    const stack = await startStack({ moviesUrl: url, serviceConfig: { movies: { cache: { enabled: true }, forwardHeaders: ['accept-language'] } } });
+    try {
+      const ask = async (lang: string) => (await gql(stack.gatewayUrl, '{ movie(id: "1") { title } }', { headers: { 'accept-language': lang } })).body.data;
+      expect(await ask('fr')).toEqual({ movie: { title: 'in fr' } });
+      expect(await ask('de')).toEqual({ movie: { title: 'in de' } });
+      expect(await ask('fr')).toEqual({ movie: { title: 'in fr' } });
+      expect(seen).toEqual(['fr', 'de']);
+    } finally {
+      await stack.close();
+      await closeServer(service);
+    }
+  });
+});
+
 describe('coalescing identical calls in flight', () => {
   it('concurrent operations share one call to a slow service', async () => {
     let calls = 0;
