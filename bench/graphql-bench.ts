@@ -110,9 +110,12 @@ async function main(): Promise<void> {
     movies: { urls: [moviesUrl], schema: join(ROOT, 'schema/movies.graphql'), maxBatchSize: 1000, ...cached },
   } })], `http://127.0.0.1:${port + 15}`, { ...PRODUCTION_ENV, PORT: String(port + 15) }, '/healthz');
   const peers = await startPeers(upstreamEnv);
+  // The ceiling: not a gateway, the bench query's 3 calls and a hand-built answer: what one process can do.
+  cpSync(join(PEERS, 'ceiling'), join(work, 'ceiling'), { recursive: true });
+  const ceiling = await start('ceiling (the bench query by hand, no GraphQL)', node, [join(work, 'ceiling/server.mjs')], `http://127.0.0.1:${port + 18}`, { ...upstreamEnv, PORT: String(port + 18) }, '/');
 
   const open = await measureBreakerOpen(usersUrl, work);
-  const headline = await runScenario('headline', [baseline, ...peers, gateway, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
 
   // Jittered latency: every upstream answer 0-20 ms late, in a different order each time.
   const jitterUsers = await jitterProxy(usersUrl, port + 5);
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
     '',
     ...table(headline, 'baseline'),
     '',
+    `This gateway against the ceiling: ${fmt(headline[gateway.name]!.rps / headline[ceiling.name]!.rps, 2)}× its throughput, ${fmt(headline[gateway.name]!.p99 / headline[ceiling.name]!.p99, 2)}× its p99.`,
     `What the limits and the cost estimate cost: ${fmt((1 - headline[gateway.name]!.rps / headline[noLimits.name]!.rps) * 100, 1)} % of throughput (target under 3 %; a negative figure is the rounds' noise). Cache and coalescing stay off in every other row: each wrk connection sends the same query, which flatters them.`,
     '',
     'The same query with every upstream answer delayed 0-20 ms (jittered, so answers of one level arrive in different ticks):',
