@@ -4,6 +4,7 @@
 // key order, null for a missing entity.
 import type { BatchLoadFn } from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
+import { readPath } from '../read-path.ts';
 import { restError, type ErrorRule } from './rest-error.ts';
 import type { BatchKeys } from '../sdl/directives/rest-directives.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
@@ -137,8 +138,7 @@ export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string,
   const loadChunk = async (chunk: string[]): Promise<unknown[][]> => {
     const res = await get(call.service, prefix + query(chunk), call.weight);
     if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body, call.errors);
-    let items = res.body;
-    for (const key of call.select ?? []) items = items && typeof items === 'object' ? (items as Record<string, unknown>)[key] : undefined;
+    const items = readPath(res.body, call.select ?? []);
     if (!Array.isArray(items)) throw gatewayGraphQLError('UPSTREAM_ERROR', `${call.service} service answered a batched list with something else`, call.service);
     const groups = new Map<string, unknown[]>(chunk.map((k) => [k, []]));
     for (const item of items) {

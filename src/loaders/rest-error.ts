@@ -6,6 +6,7 @@
 import type { GraphQLError } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { gatewayGraphQLError } from '../errors.ts';
+import { readPath } from '../read-path.ts';
 
 export type ErrorRule = ServiceConfig['errors'];
 
@@ -13,16 +14,10 @@ const INPUT_STATUSES = new Set([400, 409, 422]);
 const MAX_MESSAGE = 500;
 const MAX_NAME = 100;
 
-function read(body: unknown, path: string): unknown {
-  let value = body;
-  for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return value;
-}
-
 /** The first path of `paths` that holds a string (or a number, for codes). */
 function first(body: unknown, paths: readonly string[], max: number): string | undefined {
   for (const path of paths) {
-    const value = read(body, path);
+    const value = readPath(body, path.split('.'));
     if (typeof value === 'string' && value !== '') return value.slice(0, max);
     if (typeof value === 'number') return String(value);
   }

@@ -65,7 +65,7 @@ export function createPassthrough({ config, guard, upstream, logger }: Passthrou
     const service = config.services[route.service]!;
     const headers = upstreamRequestHeaders(req, requestId, owned);
     // The client's headers (less the owned ones) already stand; the service's configured ones and the identity go over them.
-    const added = callHeaders({ ...service, forwardHeaders: [] }, identity, config.auth.identityHeaders, () => undefined);
+    const added = callHeaders(service, identity, config.auth.identityHeaders);
     if (added) Object.assign(headers, added);
     upstream
       .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, requestId, signal: gone.signal, raw: { headers, body } })

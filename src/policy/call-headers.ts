@@ -9,11 +9,14 @@ import type { AuthConfig, ServiceConfig } from '../config/config-schema.ts';
 /** Reads one header of the client's request (a fetch Headers or node's lower-cased object). */
 export type ClientHeader = (name: string) => string | undefined;
 
-export function callHeaders(service: ServiceConfig, identity: Identity | undefined, names: AuthConfig['identityHeaders'], client: ClientHeader): Record<string, string> | undefined {
+/** `client`: the request's headers to pick the forwarded ones from; none for the passthrough, which carries the client's headers itself. */
+export function callHeaders(service: ServiceConfig, identity: Identity | undefined, names: AuthConfig['identityHeaders'], client?: ClientHeader): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
-  for (const name of service.forwardHeaders) {
-    const value = client(name);
-    if (value !== undefined) (out ??= {})[name] = value;
+  if (client) {
+    for (const name of service.forwardHeaders) {
+      const value = client(name);
+      if (value !== undefined) (out ??= {})[name] = value;
+    }
   }
   if (Object.keys(service.headers).length > 0) out = { ...out, ...service.headers };
   const id = identityHeaders(identity, service, names);

@@ -4,16 +4,11 @@
 import { defaultFieldResolver, type GraphQLFieldResolver } from 'graphql';
 import { describeScopes, holdsScopes } from '../auth/identity.ts';
 import { gatewayGraphQLError } from '../errors.ts';
+import { readPath } from '../read-path.ts';
 import type { AccessPolicy } from '../sdl/directives/auth-directives.ts';
 import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 
 type Resolver = GraphQLFieldResolver<unknown, ResolverContext, Record<string, unknown>>;
-
-function readPath(args: Record<string, unknown>, path: readonly string[]): unknown {
-  let value: unknown = args;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return value;
-}
 
 export function guardResolver(where: string, policy: AccessPolicy, inner: Resolver | undefined, adminScope: string): Resolver {
   const resolve = inner ?? (defaultFieldResolver as Resolver);

@@ -7,6 +7,7 @@ import type { ServiceConfig } from '../config/config-schema.ts';
 import { gatewayGraphQLError } from '../errors.ts';
 import { restError } from '../loaders/rest-error.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
+import { readPath } from '../read-path.ts';
 import type { PaginationPlan } from '../sdl/plan-pagination.ts';
 import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
@@ -43,22 +44,17 @@ function nextLink(header: unknown, basePath: string): string | null {
   return (path.startsWith('/') ? path : `/${path}`) + url.search;
 }
 
-const select = (value: unknown, path: readonly string[] | undefined): unknown => {
-  for (const key of path ?? []) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return value;
-};
-
 /** `completeWith`: the owner that completes items of an entity another service owns. */
 export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConfig, weight: number, completeWith?: EntityOwner): Resolver {
   const p = plan.pagination as PaginationPlan;
   const basePath = new URL(config.urls[0]!).pathname.replace(/\/+$/, '');
+  const size = p.sizeParam ? `${encodeURIComponent(p.sizeParam)}=${p.pageSize}` : '';
   const resolver: Resolver = async (parent, args, ctx) => {
     const scope: TemplateScope = { args, parent };
     const path = plan.path(scope);
     if (path === undefined) return null;
     const query = plan.query ? plan.query(scope) : '';
     const join = (extra: string): string => (extra ? `${path}${query}${query ? '&' : '?'}${extra}` : path + query);
-    const size = p.sizeParam ? `${encodeURIComponent(p.sizeParam)}=${p.pageSize}` : '';
     const want = Math.max(0, typeof args.first === 'number' ? args.first : p.pageSize);
     let position: Position = (p.connection ? decodeCursor(args.after, p.style) : undefined)
       ?? (p.style === 'OFFSET' || p.style === 'PAGE' ? { offset: Math.max(0, typeof args.offset === 'number' ? args.offset : 0) } : { page: null, skip: 0 });
@@ -82,7 +78,7 @@ export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConf
       const res = await ctx.rest.call(plan.service, 'GET', url, undefined, weight, plan.headers?.(scope));
       if (res.status < 200 || res.status > 299) throw restError(plan.service, res.status, res.body, config.errors);
       const answer = { ...scope, response: { status: res.status, headers: res.headers ?? {}, body: res.body } };
-      const items = select(res.body, plan.select);
+      const items = readPath(res.body, plan.select ?? []);
       if (!Array.isArray(items)) throw gatewayGraphQLError('UPSTREAM_ERROR', `${plan.service} service answered a page of ${plan.typeName}.${plan.fieldName} with something else than a list`, plan.service);
       total ??= p.total?.(answer);
       items.forEach((item, i) => {

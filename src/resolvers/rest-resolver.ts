@@ -5,6 +5,7 @@ import type { GraphQLFieldResolver } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { EntityOwner, GroupedSpec } from '../loaders/batch-load.ts';
 import { restError } from '../loaders/rest-error.ts';
+import { readPath } from '../read-path.ts';
 import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
 import { complete } from './complete-entities.ts';
@@ -13,14 +14,6 @@ import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts
 import type { TemplateScope } from '../sdl/template.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
-
-function select(value: unknown, path: readonly string[]): unknown {
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
 
 /** A @batch field: the parent's key goes to the request's grouped loader, one call per tick for all parents. */
 function createBatchedResolver(plan: RestFieldPlan, config: ServiceConfig, completeWith: EntityOwner | undefined, weight: number): Resolver {
@@ -57,7 +50,7 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     if (plan.value) return plan.value({ args, parent, response: { status: res.status, headers: res.headers ?? {}, body: res.body } }) ?? null;
     if (returnsBoolean) return true;
     let value: unknown = res.body ?? null;
-    if (plan.select) value = select(value, plan.select) ?? null;
+    if (plan.select) value = readPath(value, plan.select) ?? null;
     if (plan.map) value = mapEach(value, plan.map);
     return completeWith && value !== null ? complete(value, completeWith, ctx) : value;
   };

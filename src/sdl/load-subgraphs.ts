@@ -6,11 +6,7 @@ import { buildASTSchema, concatAST, GraphQLError, parse, Source, type DocumentNo
 import { validateSDL } from 'graphql/validation/validate.js';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
-import { authDirectivesDocument } from './directives/auth-directives.ts';
-import { costDirectivesDocument } from './directives/cost-directives.ts';
-import { discriminatorDirectiveDocument } from './directives/discriminator-directive.ts';
-import { rateLimitDirectiveDocument } from './directives/rate-limit-directive.ts';
-import { restDirectivesDocument } from './directives/rest-directives.ts';
+import { gatewayDirectivesDocument } from './directives/gateway-directives.ts';
 import { fromGraphQLErrors } from './sdl-error.ts';
 
 export interface LoadedSubgraph {
@@ -44,7 +40,7 @@ export function loadSubgraph(service: string, config: ServiceConfig): LoadedSubg
     if (err instanceof GraphQLError) throw fromGraphQLErrors([err], file);
     throw err;
   }
-  const withDirectives = concatAST([restDirectivesDocument, authDirectivesDocument, rateLimitDirectiveDocument, costDirectivesDocument, discriminatorDirectiveDocument, document]);
+  const withDirectives = concatAST([gatewayDirectivesDocument, document]);
   const errors = validateSDL(withDirectives);
   if (errors.length > 0) throw fromGraphQLErrors(errors, file);
   const schema = buildASTSchema(withDirectives, { assumeValidSDL: true });

@@ -22,14 +22,12 @@ import {
   readEntity,
   readRef,
   readRest,
-  REST_DIRECTIVE_NAMES,
   type BatchKeys,
   type RestMethod,
 } from './directives/rest-directives.ts';
-import { AUTH_DIRECTIVE_NAMES, readPolicy, type AccessPolicy } from './directives/auth-directives.ts';
-import { RATE_LIMIT_DIRECTIVE_NAMES, readRateLimit } from './directives/rate-limit-directive.ts';
-import { COST_DIRECTIVE_NAMES } from './directives/cost-directives.ts';
-import { DISCRIMINATOR_DIRECTIVE_NAMES } from './directives/discriminator-directive.ts';
+import { readPolicy, type AccessPolicy } from './directives/auth-directives.ts';
+import { readRateLimit } from './directives/rate-limit-directive.ts';
+import { GATEWAY_DIRECTIVE_NAMES } from './directives/gateway-directives.ts';
 import { planFieldCost, planTypeWeight, type DeclaredCost } from './plan-cost.ts';
 import { planDiscriminators, type Discriminator } from './plan-discriminator.ts';
 import { planMappings, type ServiceMappers } from './plan-mappings.ts';
@@ -458,11 +456,9 @@ function planRef(
   return { kind: 'ref', service, typeName: type.name, fieldName: field.name, key: compileString(ref.key, roots), keyArgument, returns, node };
 }
 
-const GATEWAY_DIRECTIVES = [REST_DIRECTIVE_NAMES, AUTH_DIRECTIVE_NAMES, RATE_LIMIT_DIRECTIVE_NAMES, COST_DIRECTIVE_NAMES, DISCRIMINATOR_DIRECTIVE_NAMES];
-
 /** The file's definitions with the gateway's directive usages removed, for the public schema. */
 function stripRestDirectives(document: DocumentNode): DocumentNode {
   return visit(document, {
-    [Kind.DIRECTIVE]: (node) => (GATEWAY_DIRECTIVES.some((names) => names.has(node.name.value)) ? null : undefined),
+    [Kind.DIRECTIVE]: (node) => (GATEWAY_DIRECTIVE_NAMES.has(node.name.value) ? null : undefined),
   });
 }

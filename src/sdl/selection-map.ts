@@ -7,6 +7,7 @@
 //   id                               the field as it is (fields the mapping does not name pass through)
 // Parsed and checked against the type at start-up; compiled into one function per mapping.
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { readPath } from '../read-path.ts';
 
 export interface MappingEntry {
   field: string;
@@ -72,20 +73,12 @@ export function checkMapping(entries: readonly MappingEntry[], type: GraphQLObje
 
 export type Mapper = (value: Record<string, unknown>) => Record<string, unknown>;
 
-const read = (value: unknown, path: readonly string[]): unknown => {
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-};
-
 /** One function for a mapping: a new object with the answer's own keys, then the mapped fields. */
 export function compileMapping(entries: readonly MappingEntry[]): Mapper {
   const steps = entries.map(({ field, from, nested }) => {
     const inner = nested && compileMapping(nested);
     return (source: Record<string, unknown>, out: Record<string, unknown>): void => {
-      const value = from.length === 0 ? source : read(source, from);
+      const value = from.length === 0 ? source : readPath(source, from);
       out[field] = inner ? mapEach(value, inner) : value;
     };
   });

@@ -24,8 +24,6 @@ export const AUTH_DIRECTIVES_SDL = /* GraphQL */ `
   directive @owner(argument: String!) on FIELD_DEFINITION
 `;
 
-export const AUTH_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['authenticated', 'requiresScopes', 'owner']);
-
 export const authDirectivesDocument: DocumentNode = parse(new Source(AUTH_DIRECTIVES_SDL, 'auth-directives.graphql'));
 
 /** What one field or type declares. Every part must hold: each scope requirement is itself OR of ANDs. */

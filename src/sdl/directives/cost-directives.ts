@@ -21,8 +21,6 @@ export const COST_DIRECTIVES_SDL = /* GraphQL */ `
   directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 `;
 
-export const COST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['cost', 'listSize']);
-
 export const costDirectivesDocument: DocumentNode = parse(new Source(COST_DIRECTIVES_SDL, 'cost-directives.graphql'));
 
 export interface ListSize {

@@ -14,8 +14,6 @@ export const DISCRIMINATOR_DIRECTIVE_SDL = /* GraphQL */ `
   directive @discriminator(field: String, values: RestTemplate, fields: RestTemplate) on UNION | INTERFACE
 `;
 
-export const DISCRIMINATOR_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['discriminator']);
-
 export const discriminatorDirectiveDocument: DocumentNode = parse(new Source(DISCRIMINATOR_DIRECTIVE_SDL, 'discriminator-directive.graphql'));
 
 export interface DiscriminatorDirective {

@@ -12,8 +12,6 @@ export const RATE_LIMIT_DIRECTIVE_SDL = /* GraphQL */ `
   directive @rateLimit(max: Int!, window: String!) on FIELD_DEFINITION
 `;
 
-export const RATE_LIMIT_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rateLimit']);
-
 export const rateLimitDirectiveDocument: DocumentNode = parse(new Source(RATE_LIMIT_DIRECTIVE_SDL, 'rate-limit-directive.graphql'));
 
 export interface FieldRateLimit {

@@ -81,8 +81,6 @@ export const REST_DIRECTIVES_SDL = /* GraphQL */ `
   directive @paginate(style: PageStyle!, param: String, sizeParam: String, pageSize: Int = 50, firstPage: Int = 1, next: String, total: String, maxPages: Int = 10, connection: Boolean = false) on FIELD_DEFINITION
 `;
 
-export const REST_DIRECTIVE_NAMES: ReadonlySet<string> = new Set(['rest', 'entity', 'ref', 'batch', 'internal', 'map', 'paginate']);
-
 export const restDirectivesDocument: DocumentNode = parse(new Source(REST_DIRECTIVES_SDL, 'rest-directives.graphql'));
 
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
