@@ -203,6 +203,8 @@ const Graphql = strict({
   fieldSuggestions: bool().default(true).meta(m('graphql-js\'s "Did you mean …?" hints in messages', { shown: '`true` (`false` in production)' })),
   csrfPrevention: bool().default(true).meta(m('a GET, or a form or text/plain POST, must carry x-graphql-csrf, apollo-require-preflight, x-apollo-operation-name or graphql-preflight')),
   operationTimeout: duration(10).prefault('30s').meta(m('one deadline for a whole operation, every level of REST calls included')),
+  compile: either((v) => typeof v === 'boolean', bool(), oneOf(['verify'])).default(true)
+    .meta(m('run each query the gateway can compile on its REST plan, building the answer straight from the services\' JSON; anything irregular is replayed on graphql-jit from the request\'s cached answers. false: every operation on graphql-jit; "verify": every compiled answer also checked against graphql-js\'s own execution (the test suite runs so)')),
   batchWait: duration().prefault('50ms').meta(m('a batch waits for the rest of its level\'s answers until none has come for this long; 0: it goes at the end of each tick, as DataLoader\'s do')),
   limits: strict({
     enabled: bool().default(true),

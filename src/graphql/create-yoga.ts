@@ -22,6 +22,7 @@ import { createMaskError } from './mask-error.ts';
 import { operationSignal } from './operation-signal.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCompiledOperations } from './plugins/use-compiled-operations.ts';
 import { useCsrfPrevention, CSRF_HEADERS } from './plugins/use-csrf-prevention.ts';
 import { useHideSuggestions } from './plugins/use-hide-suggestions.ts';
 import { useIntrospectionDisabled } from './plugins/use-introspection-control.ts';
@@ -91,7 +92,8 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
     healthCheckEndpoint: '/graphql/healthz', // the gateway's own /healthz is served by the router
     logging: yogaLogging(logger),
     // graphql-jit compiles each operation once (cached per parsed document, which Yoga's parser cache
-    // bounds) into plain JavaScript: the biggest single saving in execution time.
+    // bounds) into plain JavaScript; the queries the gateway can compile to their REST plan skip even
+    // that, and fall back on it for anything irregular.
     plugins: [
       useBodyLimit({ maxBytes: graphql.maxBodyBytes }),
       useJsonPostOnly(),
@@ -102,6 +104,7 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
       ...(graphql.fieldSuggestions ? [] : [useHideSuggestions()]),
       ...(graphql.limits.enabled ? [useOperationLimits({ limits: graphql.limits, cost: graphql.cost, costModel, ignoreIntrospectionDepth: graphql.introspection, logger })] : []),
       useGraphQlJit(),
+      ...(graphql.compile ? [useCompiledOperations(graphql.compile, logger)] : []),
       ...(trace ? [useUpstreamTrace()] : []),
     ],
   });

@@ -19,13 +19,17 @@ export type Get = (service: string, path: string, weight: number) => Promise<Ups
 /** A read sent as a POST (keys in the body): never deduplicated, never retried, and it clears nothing. */
 export type PostRead = (service: string, path: string, body: unknown, weight: number) => Promise<UpstreamResponse>;
 
+/** Keys made of unreserved characters only (most ids) go into a URL as they are. */
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+const encodeKey = (key: string): string => (UNRESERVED.test(key) ? key : encodeURIComponent(key));
+
 /** The query string of a chunk of keys in `param`, spelled the service's way, and what each key adds to a URL. */
 export function keyQuery(style: BatchKeys, param: string): { query: (keys: readonly string[]) => string; perKey: number } {
   const p = encodeURIComponent(param);
-  const each = (name: string) => ({ query: (keys: readonly string[]) => keys.map((k) => `${name}=${encodeURIComponent(k)}`).join('&'), perKey: name.length + 2 });
+  const each = (name: string) => ({ query: (keys: readonly string[]) => keys.map((k) => `${name}=${encodeKey(k)}`).join('&'), perKey: name.length + 2 });
   if (style === 'REPEATED') return each(p);
   if (style === 'BRACKETED') return each(`${p}%5B%5D`);
-  return { query: (keys) => `${p}=${keys.map(encodeURIComponent).join(',')}`, perKey: 1 };
+  return { query: (keys) => `${p}=${keys.map(encodeKey).join(',')}`, perKey: 1 };
 }
 
 /** Splits keys so that no chunk has more than `maxSize` keys or makes a URL longer than `maxLength`. */
@@ -34,7 +38,7 @@ export function chunkKeys(keys: readonly string[], prefixLength: number, maxSize
   let chunk: string[] = [];
   let length = prefixLength;
   for (const key of keys) {
-    const add = encodeURIComponent(key).length + perKey;
+    const add = (UNRESERVED.test(key) ? key.length : encodeURIComponent(key).length) + perKey;
     if (chunk.length > 0 && (chunk.length >= maxSize || length + add > maxLength)) {
       chunks.push(chunk);
       chunk = [];
@@ -61,14 +65,14 @@ export function entityBatchFn(owner: EntityOwner, get: Get, post?: PostRead): Ba
     const body = load.keys === 'BODY';
     const { query, perKey } = keyQuery(load.keys, load.batchParam);
     const prefix = `${load.batchPath}?`;
-    const mapped = (item: unknown): unknown => (owner.map ? mapEach(item, owner.map) : item);
     const loadChunk = async (chunk: string[]): Promise<Array<EntityRecord | null | Error>> => {
       const res = body && post ? await post(service, load.batchPath, { [load.batchParam]: chunk }, owner.weight) : await get(service, prefix + query(chunk), owner.weight);
       if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body, owner.errors);
       if (!Array.isArray(res.body) || (load.match === 'POSITION' && res.body.length !== chunk.length)) {
         throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with ${Array.isArray(res.body) ? 'a different count' : 'something else than a list'}`, service);
       }
-      const items = (res.body as unknown[]).map(mapped);
+      const map = owner.map;
+      const items = map ? (res.body as unknown[]).map((item) => mapEach(item, map)) : (res.body as unknown[]);
       if (load.match === 'POSITION') return chunk.map((key, i) => checkItem(owner, key, items[i]));
       // By key: in any order, the missing ones left out, anything not asked for ignored.
       const byKey = new Map<string, EntityRecord>();

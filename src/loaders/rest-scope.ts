@@ -7,6 +7,7 @@ import { gatewayGraphQLError } from '../errors.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
+import { EntityBatcher, endOfTick } from './entity-batcher.ts';
 import { LevelScheduler } from './level-scheduler.ts';
 import { RequestCache } from './request-cache.ts';
 
@@ -36,6 +37,7 @@ export class RestScope {
   readonly #client: UpstreamClient;
   readonly #owners: ReadonlyMap<string, EntityOwner>;
   readonly #gets = new RequestCache<UpstreamResponse>();
+  readonly #batchers = new Map<string, EntityBatcher>();
   readonly #loaders = new Map<string, DataLoader<string, EntityRecord | null>>();
   readonly #grouped = new Map<string, DataLoader<string, unknown[]>>();
   readonly #onCall: ((record: CallRecord) => void) | undefined;
@@ -63,22 +65,39 @@ export class RestScope {
     this.#onCall = calls ? (record) => calls.push(record) : undefined;
   }
 
+  /** The client went away: nobody will read the answer, and no further call starts. */
+  get cancelled(): boolean {
+    return this.#signal?.aborted === true && abortKind(this.#signal) === 'cancelled';
+  }
+
   /** One REST call; GETs are deduplicated within the request, and any write clears what was read. */
   call(service: string, method: HttpMethod, path: string, body?: unknown, weight = 1, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> {
     if (method === 'GET') return this.#get(service, path, weight, headers);
     this.#gets.clear();
+    for (const batcher of this.#batchers.values()) batcher.clear();
     for (const loader of this.#loaders.values()) loader.clearAll();
     for (const loader of this.#grouped.values()) loader.clearAll();
     return this.#send(service, method, path, body, weight, headers);
   }
 
-  /** The per-request loader of an entity type, by key, through its owning service. */
+  /** The request's records of an entity type, by key, through its owning service: keys in, one promise out. */
+  entities(typeName: string): EntityBatcher {
+    let batcher = this.#batchers.get(typeName);
+    if (!batcher) {
+      const owner = this.#owners.get(typeName);
+      if (!owner) throw new Error(`no owner for entity ${typeName}`); // the schema build rules this out
+      batcher = new EntityBatcher(entityBatchFn(owner, this.#get, this.#postRead), this.#levels?.schedule ?? endOfTick);
+      this.#batchers.set(typeName, batcher);
+    }
+    return batcher;
+  }
+
+  /** The per-request DataLoader of an entity type, for resolvers that load one key at a time (over `entities`). */
   entity(typeName: string): DataLoader<string, EntityRecord | null> {
     let loader = this.#loaders.get(typeName);
     if (!loader) {
-      const owner = this.#owners.get(typeName);
-      if (!owner) throw new Error(`no owner for entity ${typeName}`); // the schema build rules this out
-      loader = new DataLoader(entityBatchFn(owner, this.#get, this.#postRead), this.#loaderOptions);
+      const batcher = this.entities(typeName);
+      loader = new DataLoader((keys) => batcher.loadMany(keys, true), this.#loaderOptions);
       this.#loaders.set(typeName, loader);
     }
     return loader;

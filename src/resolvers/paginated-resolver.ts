@@ -13,7 +13,7 @@ import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
 import type { TemplateScope } from '../sdl/template.ts';
 import { complete } from './complete-entities.ts';
-import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
+import { GENERATED_RESOLVERS, READ_ONLY_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
 
@@ -108,5 +108,6 @@ export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConf
     return { edges: taken, pageInfo: { hasNextPage, endCursor: taken.at(-1)?.cursor ?? null }, totalCount: Number.isFinite(count) ? count : null };
   };
   GENERATED_RESOLVERS.add(resolver);
+  READ_ONLY_RESOLVERS.add(resolver);
   return resolver;
 }

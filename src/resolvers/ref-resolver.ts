@@ -4,7 +4,7 @@ import type { GraphQLFieldResolver } from 'graphql';
 import { gatewayGraphQLError } from '../errors.ts';
 import type { EntityOwner, EntityRecord } from '../loaders/batch-load.ts';
 import type { ReturnShape, RefFieldPlan } from '../sdl/plan-subgraph.ts';
-import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
+import { GENERATED_RESOLVERS, REF_RESOLUTIONS, type ResolverContext } from './resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
@@ -40,5 +40,6 @@ export function createRefResolver(plan: RefFieldPlan, owner: EntityOwner): Resol
         return loadEntity(ctx, owner, value);
       };
   GENERATED_RESOLVERS.add(resolver);
+  REF_RESOLUTIONS.set(resolver, { plan, owner });
   return resolver;
 }

@@ -1,7 +1,10 @@
-// What every generated resolver finds in the GraphQL context.
+// What every generated resolver finds in the GraphQL context, and what the operation compiler may know
+// of each resolver.
 import type { Identity } from '../auth/identity.ts';
+import type { EntityOwner } from '../loaders/batch-load.ts';
 import type { RestScope } from '../loaders/rest-scope.ts';
 import type { LimitDecision } from '../rate-limit/rate-limiter.ts';
+import type { RefFieldPlan } from '../sdl/plan-subgraph.ts';
 
 export interface ResolverContext {
   rest: RestScope;
@@ -15,3 +18,17 @@ export interface ResolverContext {
 
 /** Every resolver the gateway generates from the SDL, so a test can show no other (delegating) resolver runs. */
 export const GENERATED_RESOLVERS = new WeakSet<(...args: never[]) => unknown>();
+
+/**
+ * Resolvers that read only their parent, arguments and context (never `info`) and call services with
+ * GETs alone, which the request's scope caches: the compiled path (src/compiled/) may call them without
+ * graphql-js's per-field info, and replaying an operation on the general executor repeats none of their calls.
+ */
+export const READ_ONLY_RESOLVERS = new WeakSet<(...args: never[]) => unknown>();
+
+/** An @ref field's resolver, by what it does: the compiled path loads the keys of all its parents at once. */
+export interface RefResolution {
+  plan: Pick<RefFieldPlan, 'key' | 'returns'>;
+  owner: EntityOwner;
+}
+export const REF_RESOLUTIONS = new WeakMap<(...args: never[]) => unknown, RefResolution>();

@@ -10,7 +10,7 @@ import type { RestFieldPlan } from '../sdl/plan-subgraph.ts';
 import { mapEach } from '../sdl/selection-map.ts';
 import { complete } from './complete-entities.ts';
 import { createPaginatedResolver } from './paginated-resolver.ts';
-import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
+import { GENERATED_RESOLVERS, READ_ONLY_RESOLVERS, type ResolverContext } from './resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
 
 type Resolver = GraphQLFieldResolver<Record<string, unknown>, ResolverContext, Record<string, unknown>>;
@@ -37,6 +37,7 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
   if (plan.batch) {
     const batched = createBatchedResolver(plan, config, completeWith, weight);
     GENERATED_RESOLVERS.add(batched);
+    READ_ONLY_RESOLVERS.add(batched);
     return batched;
   }
   const { service, method, returns } = plan;
@@ -55,5 +56,6 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     return completeWith && value !== null ? complete(value, completeWith, ctx) : value;
   };
   GENERATED_RESOLVERS.add(resolver);
+  if (method === 'GET') READ_ONLY_RESOLVERS.add(resolver);
   return resolver;
 }

@@ -53,6 +53,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       auth: TEST_AUTH, // test tokens (test-tokens.ts) verify; a test may set its own auth
       rateLimit: { enabled: false }, // suites send bursts from one address; rate-limit.test.ts turns limits on
       ...rest,
+      // Every compiled answer in the suite is checked against graphql-jit's, byte for byte (no extra calls).
+      graphql: { compile: 'verify', ...(rest as { graphql?: Record<string, unknown> }).graphql },
       services: {
         // As in gateway.config.json: the example services take up to 1,000 ids per batch call.
         users: { urls: [usersUrl], schema: schemaFile('users'), maxBatchSize: 1000, ...options.serviceConfig?.users },

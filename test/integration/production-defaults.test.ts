@@ -22,6 +22,7 @@ describe('the production defaults', () => {
       fieldSuggestions: false,
       csrfPrevention: true,
       operationTimeoutMs: 30_000,
+      compile: true,
       batchWaitMs: 50,
       limits: { enabled: true, depth: 10, aliases: 15, rootFields: 20, directives: 50, tokens: 2000, fields: 1000, warnOnly: [] },
       cost: { maxCalls: 50, maxItems: 50_000, defaultListSize: 10, runtimeMaxCalls: 100, warnOnly: false },

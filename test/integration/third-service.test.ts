@@ -31,7 +31,7 @@ beforeAll(async () => {
       reviews: { urls: [reviews], schema: resolve(ROOT, 'test/fixtures/reviews-service/reviews.graphql') },
     },
   }));
-  gateway = createGateway(loadConfig({ file, envFile: false, env: {} }));
+  gateway = createGateway(loadConfig({ file, envFile: false, env: {}, overrides: { graphql: { compile: 'verify' } } }));
   url = await gateway.listen();
 });
 afterAll(async () => {

@@ -1,0 +1,154 @@
+// An operation compiled once into what it needs at run time: for each selection, its fields in answer
+// order with the JSON key each writes, how each gets its value (a property of its parent, one batched
+// entity load for all its parents, or a call per parent) and how the value is written. Only what the
+// compiled path runs faster and exactly as graphql-js would is compiled; anything else (mutations,
+// abstract types, guarded fields, introspection, @skip/@include on variables) answers undefined and
+// runs on the general executor.
+import {
+  getArgumentValues,
+  getNamedType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  visit,
+  BREAK,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLLeafType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
+import { READ_ONLY_RESOLVERS, REF_RESOLUTIONS, type RefResolution } from '../resolvers/resolver-context.ts';
+
+type AnyResolver = (parent: unknown, args: Record<string, unknown>, context: unknown) => unknown;
+
+/** How a field gets its value. */
+export type FieldSource =
+  | { kind: 'typename'; name: string }
+  | { kind: 'property' }
+  | { kind: 'ref'; ref: RefResolution }
+  | { kind: 'call'; resolve: AnyResolver };
+
+/** How a value of a field's type is written: wrappers outermost first, then a leaf or an object. */
+export type ValueShape =
+  | { kind: 'nonNull'; of: ValueShape }
+  | { kind: 'list'; of: ValueShape }
+  | { kind: 'leaf'; type: GraphQLLeafType }
+  | { kind: 'object'; set: CompiledSelection };
+
+export interface CompiledField {
+  /** The response key: the alias, else the field's name. */
+  key: string;
+  fieldName: string;
+  source: FieldSource;
+  shape: ValueShape;
+  /** The arguments, when no variable is among them (else read per request from `node`). */
+  args: Record<string, unknown> | undefined;
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+}
+
+export interface CompiledSelection {
+  /** In answer order (graphql-js's field collection: first occurrence of each response key). */
+  fields: CompiledField[];
+}
+
+export interface CompiledOperation {
+  operation: OperationDefinitionNode;
+  root: CompiledSelection;
+}
+
+/** Why a selection cannot be compiled (thrown inside the compiler, caught at its entry). */
+class NotCompiled extends Error {}
+
+function hasVariableDirective(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+  let found = false;
+  const check = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
+    visit(node, {
+      Directive(d) {
+        if (d.arguments?.some((a) => a.value.kind !== Kind.BOOLEAN)) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+  };
+  check(operation);
+  for (const f of Object.values(fragments)) if (!found) check(f);
+  return found;
+}
+
+function usesVariable(node: FieldNode): boolean {
+  let found = false;
+  for (const argument of node.arguments ?? []) {
+    visit(argument.value, {
+      Variable() {
+        found = true;
+        return BREAK;
+      },
+    });
+  }
+  return found;
+}
+
+function sourceOf(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>): FieldSource {
+  const resolve = field.resolve as AnyResolver | undefined;
+  if (!resolve) return { kind: 'property' };
+  const ref = REF_RESOLUTIONS.get(resolve as never);
+  if (ref) return { kind: 'ref', ref };
+  if (READ_ONLY_RESOLVERS.has(resolve as never)) return { kind: 'call', resolve };
+  throw new NotCompiled(`${parent.name}.${field.name} has a resolver the compiled path does not run`);
+}
+
+function shapeOf(type: GraphQLOutputType, nodes: readonly FieldNode[], compile: (type: GraphQLObjectType, nodes: readonly FieldNode[]) => CompiledSelection): ValueShape {
+  if (isNonNullType(type)) return { kind: 'nonNull', of: shapeOf(type.ofType, nodes, compile) };
+  if (isListType(type)) return { kind: 'list', of: shapeOf(type.ofType, nodes, compile) };
+  if (isLeafType(type)) return { kind: 'leaf', type };
+  if (isObjectType(type)) return { kind: 'object', set: compile(type, nodes) };
+  throw new NotCompiled(`${getNamedType(type).name} is abstract`);
+}
+
+/** The compiled operation, or undefined when some part of it runs only on the general executor. */
+export function compileOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledOperation | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const queryType = schema.getQueryType();
+  if (!operation || operation.operation !== 'query' || !queryType) return undefined;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  if (hasVariableDirective(operation, fragments)) return undefined;
+
+  const compileSelection = (type: GraphQLObjectType, grouped: Map<string, readonly FieldNode[]>): CompiledSelection => {
+    const fields: CompiledField[] = [];
+    for (const [key, nodes] of grouped) {
+      const node = nodes[0]!;
+      const fieldName = node.name.value;
+      if (fieldName === '__typename') {
+        fields.push({ key, fieldName, source: { kind: 'typename', name: type.name }, shape: { kind: 'leaf', type: schema.getType('String') as GraphQLLeafType }, args: {}, field: undefined as never, node });
+        continue;
+      }
+      const field = type.getFields()[fieldName];
+      if (!field) throw new NotCompiled(`${type.name}.${fieldName} is not a field (introspection, or an invalid document)`);
+      const source = sourceOf(type, field);
+      const shape = shapeOf(field.type, nodes, (child, childNodes) => compileSelection(child, collectSubfields(schema, fragments, {}, child, childNodes as FieldNode[])));
+      const args = usesVariable(node) ? undefined : getArgumentValues(field, node, {});
+      fields.push({ key, fieldName, source, shape, args, field: field as GraphQLField<unknown, unknown>, node });
+    }
+    return { fields };
+  };
+
+  try {
+    return { operation, root: compileSelection(queryType, collectFields(schema, fragments, {}, queryType, operation.selectionSet)) };
+  } catch (err) {
+    if (err instanceof NotCompiled) return undefined;
+    throw err;
+  }
+}

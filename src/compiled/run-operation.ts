@@ -1,0 +1,187 @@
+// Runs a compiled operation, building the answer's objects straight from the services' JSON. Each
+// selection is built for all its parents at once: property fields are copied as they are built, and a
+// field with a source waits in a list per field, so that an @ref field loads the keys of every parent in
+// one call to the request's entity batcher (batched with the rest of its level) and a resolver field is
+// called once per distinct parent. There is no resolver per field, no promise per key and no second
+// pass: the objects built are the `data` Yoga serializes.
+// Anything irregular (an upstream error, a missing entity, a null where the type forbids one, a value
+// its scalar refuses) stops the compiled run with NEEDS_GENERAL_EXECUTOR: the caller replays the operation
+// on the general executor over the same request scope, whose caches hold every answer already fetched, so
+// the replay repeats no call and its answer, errors and partial data included, is graphql-js's own.
+import { getArgumentValues } from 'graphql';
+import type { ResolverContext } from '../resolvers/resolver-context.ts';
+import type { TemplateScope } from '../sdl/template.ts';
+import type { RefResolution } from '../resolvers/resolver-context.ts';
+import type { CompiledField, CompiledOperation, CompiledSelection, ValueShape } from './compile-operation.ts';
+
+/** Thrown by the compiled run where only the general executor knows the exact answer. */
+export const NEEDS_GENERAL_EXECUTOR = Symbol('needs the general executor');
+
+type Out = Record<string, unknown>;
+
+/** The objects still waiting for one field's value, and the parents they were built from. */
+interface Waiting {
+  outs: Out[];
+  parents: unknown[];
+}
+type WaitingFields = Map<CompiledField, Waiting>;
+
+interface Run {
+  /** Set once the run has failed: no further field starts its calls. */
+  stopped: boolean;
+  rootValue: unknown;
+  context: ResolverContext;
+  variables: Record<string, unknown>;
+}
+
+function readProperty(parent: unknown, name: string): unknown {
+  const value = (parent as Record<string, unknown>)[name];
+  if (typeof value === 'function') throw NEEDS_GENERAL_EXECUTOR; // graphql-js would call it
+  return value;
+}
+
+/** The output object of `selection` for `parent`; fields with a source are left null and listed in `waiting`. */
+function build(selection: CompiledSelection, parent: unknown, waiting: WaitingFields): Out {
+  const out: Out = {};
+  for (const field of selection.fields) {
+    const source = field.source;
+    if (source.kind === 'property') out[field.key] = complete(field.shape, readProperty(parent, field.fieldName), waiting);
+    else if (source.kind === 'typename') out[field.key] = source.name;
+    else {
+      out[field.key] = null;
+      let w = waiting.get(field);
+      if (!w) waiting.set(field, (w = { outs: [], parents: [] }));
+      w.outs.push(out);
+      w.parents.push(parent);
+    }
+  }
+  return out;
+}
+
+/** A value as graphql-js completes it for `shape`: leaves serialized, objects built, nulls checked. */
+function complete(shape: ValueShape, value: unknown, waiting: WaitingFields): unknown {
+  if (shape.kind === 'nonNull') {
+    if (value === null || value === undefined) throw NEEDS_GENERAL_EXECUTOR;
+    return complete(shape.of, value, waiting);
+  }
+  if (value === null || value === undefined) return null;
+  switch (shape.kind) {
+    case 'leaf': {
+      const serialized = shape.type.serialize(value); // throws where graphql-js reports an error
+      if (serialized === undefined) throw NEEDS_GENERAL_EXECUTOR;
+      return serialized;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) throw NEEDS_GENERAL_EXECUTOR;
+      const items = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) items[i] = complete(shape.of, value[i], waiting);
+      return items;
+    }
+    case 'object':
+      if (typeof value !== 'object') throw NEEDS_GENERAL_EXECUTOR;
+      return build(shape.set, value, waiting);
+  }
+}
+
+const argsOf = (field: CompiledField, run: Run): Record<string, unknown> => field.args ?? getArgumentValues(field.field, field.node, run.variables);
+
+/** An @ref field's values for its waiting parents, in their order: every parent's keys in one call, which the batcher sends with the rest of the level. */
+async function loadRefs(field: CompiledField, ref: RefResolution, parents: unknown[], run: Run): Promise<unknown[]> {
+  const args = argsOf(field, run);
+  const { plan, owner } = ref;
+  const keys: string[] = [];
+  const spans = new Array<number>(parents.length); // keys per parent; -1: none to load
+  const values = new Array<unknown>(parents.length);
+  for (let p = 0; p < parents.length; p++) {
+    const key = plan.key({ parent: parents[p], args } as TemplateScope);
+    if (plan.returns.list) {
+      if (!Array.isArray(key)) {
+        spans[p] = -1;
+        values[p] = plan.returns.nonNull ? [] : null;
+      } else {
+        spans[p] = key.length;
+        for (const k of key) keys.push(String(k));
+      }
+    } else if (key === null || key === undefined) {
+      spans[p] = -1;
+      values[p] = null;
+    } else {
+      spans[p] = 1;
+      keys.push(String(key));
+    }
+  }
+  const items = keys.length > 0 ? await run.context.rest.entities(owner.typeName).loadMany(keys) : [];
+  let i = 0;
+  for (let p = 0; p < parents.length; p++) {
+    const span = spans[p]!;
+    if (span === -1) continue;
+    if (!plan.returns.list) {
+      const item = items[i++];
+      if (item === null || item instanceof Error) throw NEEDS_GENERAL_EXECUTOR; // NOT_FOUND, or the load's error
+      values[p] = item;
+      continue;
+    }
+    const list: unknown[] = [];
+    for (let k = 0; k < span; k++) {
+      const item = items[i++];
+      if (item instanceof Error) throw NEEDS_GENERAL_EXECUTOR;
+      if (item !== null || !plan.returns.nonNullItem) list.push(item);
+    }
+    values[p] = list;
+  }
+  return values;
+}
+
+/** Sets a field's values on the objects waiting for them, then fills what those values wait for in turn. */
+function settle(field: CompiledField, outs: Out[], value: (i: number) => unknown, run: Run): Promise<void> | undefined {
+  if (run.stopped) throw NEEDS_GENERAL_EXECUTOR;
+  const next: WaitingFields = new Map();
+  for (let i = 0; i < outs.length; i++) outs[i]![field.key] = complete(field.shape, value(i), next);
+  return next.size > 0 ? fill(next, run) : undefined;
+}
+
+/**
+ * Fills the waiting fields. A resolver field goes on with each parent's value as soon as it is in (so the
+ * next level's keys reach the batcher as its level scheduler expects, one slow sibling holding none of
+ * the rest); an @ref field goes on once its one load is answered.
+ */
+async function fill(waiting: WaitingFields, run: Run): Promise<void> {
+  const work: Array<Promise<void> | undefined> = [];
+  for (const [field, { outs, parents }] of waiting) {
+    if (run.stopped) throw NEEDS_GENERAL_EXECUTOR;
+    const source = field.source;
+    if (source.kind === 'ref') {
+      work.push(loadRefs(field, source.ref, parents, run).then((values) => settle(field, outs, (i) => values[i], run)));
+    } else if (source.kind === 'call') {
+      const args = argsOf(field, run);
+      const outsOf = new Map<unknown, Out[]>(); // a parent met twice is called once
+      parents.forEach((parent, i) => {
+        const list = outsOf.get(parent);
+        if (list) list.push(outs[i]!);
+        else outsOf.set(parent, [outs[i]!]);
+      });
+      for (const [parent, its] of outsOf) {
+        const answer = source.resolve(parent === ROOT ? run.rootValue : parent, args, run.context);
+        work.push(Promise.resolve(answer).then((value) => settle(field, its, () => value, run)));
+      }
+    }
+  }
+  await (work.length === 1 ? work[0] : Promise.all(work));
+}
+
+/** What the root fields' values are keyed by when the operation has no root value. */
+const ROOT = Object.freeze({});
+
+/** The operation's `data`; rejects with NEEDS_GENERAL_EXECUTOR (or an upstream error) for a replay. */
+export async function runCompiledOperation(compiled: CompiledOperation, rootValue: unknown, context: ResolverContext, variables: Record<string, unknown>): Promise<Out> {
+  const run: Run = { stopped: false, rootValue, context, variables };
+  const waiting: WaitingFields = new Map();
+  const data = build(compiled.root, rootValue ?? ROOT, waiting);
+  try {
+    if (waiting.size > 0) await fill(waiting, run);
+  } catch (err) {
+    run.stopped = true;
+    throw err;
+  }
+  return data;
+}
