@@ -15,6 +15,7 @@ import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
+import { profileFlags, stopAndSummarize } from './lib/profile-summary.ts';
 import { createUserReviewsService } from '../test/fixtures/user-reviews/user-reviews-service.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +24,7 @@ const QUERY = '{ users(limit: 50) { id name favoriteMovies { id title director {
 const BODY = JSON.stringify({ query: QUERY });
 const REVIEWS_QUERY = '{ users(limit: 20) { id reviews { rating movie { title } } } }';
 
-const { seconds, warmup, rounds, connections, port, extra } = benchOptions({ warmup: 3, port: 4200 }, { upstreams: 'peers' });
+const { seconds, warmup, rounds, connections, port, profile, extra } = benchOptions({ warmup: 3, port: 4200 }, { upstreams: 'peers' });
 const node = process.execPath;
 
 interface Target {
@@ -97,13 +98,15 @@ async function main(): Promise<void> {
   // The baseline runs from a copy beside this project, so that it finds its packages in our node_modules.
   cpSync(join(PEERS, 'baseline-graphql'), join(work, 'baseline-graphql'), { recursive: true });
   const baseline = await start('baseline', node, [join(work, 'baseline-graphql/server.mjs')], `http://127.0.0.1:${port + 11}`, { ...upstreamEnv, PORT: String(port + 11) }, '/graphql?query=%7B__typename%7D');
-  const gateway = await start('gateway', node, buildGateway(ROOT), `http://127.0.0.1:${port + 12}`, { ...upstreamEnv, PORT: String(port + 12) }, '/healthz');
+  const profileDir = join(work, 'profiles/graphql');
+  const gateway = await start('gateway', node, [...(profile ? profileFlags(profileDir) : []), ...buildGateway(ROOT)], `http://127.0.0.1:${port + 12}`, { ...upstreamEnv, PORT: String(port + 12) }, '/healthz');
   const configFile = (name: string, config: unknown): string => {
     const file = join(work, `${name}.config.json`);
     writeFileSync(file, JSON.stringify(config));
     return file;
   };
   const noLimits = await start('gateway (limits off)', node, [...buildGateway(ROOT), '--config', configFile('no-limits', { graphql: { limits: { enabled: false } } })], `http://127.0.0.1:${port + 14}`, { ...upstreamEnv, PORT: String(port + 14) }, '/healthz');
+  const general = await start('gateway (compile off: graphql-jit only)', node, [...buildGateway(ROOT), '--config', configFile('general', { graphql: { compile: false } })], `http://127.0.0.1:${port + 19}`, { ...upstreamEnv, PORT: String(port + 19) }, '/healthz');
   const cached = { cache: { enabled: true, coalesce: true } };
   const withCache = await start('gateway (cache and coalescing on)', node, [...buildGateway(ROOT), '--config', configFile('cache', { services: {
     users: { urls: [usersUrl], schema: join(ROOT, 'schema/users.graphql'), maxBatchSize: 1000, ...cached },
@@ -115,7 +118,9 @@ async function main(): Promise<void> {
   const ceiling = await start('ceiling (the bench query by hand, no GraphQL)', node, [join(work, 'ceiling/server.mjs')], `http://127.0.0.1:${port + 18}`, { ...upstreamEnv, PORT: String(port + 18) }, '/');
 
   const open = await measureBreakerOpen(usersUrl, work);
-  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, general, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+  // The gateway's profile covers its warm-up and rounds of the headline scenario.
+  const profiled = profile ? await stopAndSummarize(gateway.child, profileDir) : undefined;
 
   // Jittered latency: every upstream answer 0-20 ms late, in a different order each time.
   const jitterUsers = await jitterProxy(usersUrl, port + 5);
@@ -168,6 +173,7 @@ async function main(): Promise<void> {
     '|---:|---:|---:|---:|',
     ...[1, 10, connections].map((c, i) => `| ${c} | ${fmt(open[i]!.rps)} | ${fmt(open[i]!.p50Ms, 2)} | ${fmt(open[i]!.p99Ms, 2)} |`),
   ];
+  if (profiled) lines.push('', `The gateway's CPU profile over the headline scenario (--profile):`, '', profiled);
   console.log(lines.join('\n'));
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/graphql-${Date.now()}.json`), JSON.stringify({ headline, jitter, reviews: shape, breakerOpen: open }, null, 2));

@@ -12,12 +12,13 @@ import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
+import { profileFlags, stopAndSummarize } from './lib/profile-summary.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PEERS = resolve(ROOT, '../shared/peers');
 const PATHS = ['/users/1', '/movies?limit=20'];
 
-const { seconds, warmup, rounds, connections, port } = benchOptions({ warmup: 2, port: 4300 });
+const { seconds, warmup, rounds, connections, port, profile } = benchOptions({ warmup: 2, port: 4300 });
 const node = process.execPath;
 
 interface Target {
@@ -48,9 +49,10 @@ async function main(): Promise<void> {
   const gateway = (name: string, args: string[], p: number, extra: Record<string, string> = {}) =>
     start(name, node, args, `http://127.0.0.1:${p}`, { ...env, PORT: String(p), ...extra }, '/users/1');
 
+  const profileDir = join(ROOT, 'bench/.work/profiles/passthrough');
   const targets: Target[] = [
     { name: 'direct to the service', url: '', runs: new Map() },
-    { name: 'this gateway', url: '', server: await gateway('gateway', buildGateway(ROOT), port + 12), runs: new Map() },
+    { name: 'this gateway', url: '', server: await gateway('gateway', [...(profile ? profileFlags(profileDir) : []), ...buildGateway(ROOT)], port + 12), runs: new Map() },
     { name: 'baseline-proxy (undici, checks nothing)', url: '', server: await gateway('baseline-proxy', [join(peers, 'baseline-proxy/server.mjs')], port + 14), runs: new Map() },
     { name: 'seed (Express + http-proxy-middleware)', url: '', server: await gateway('seed', [join(peers, 'seed/gateway.mjs')], port + 10), runs: new Map() },
     { name: 'seed with a keep-alive agent', url: '', server: await gateway('seed-keepalive', [join(peers, 'seed/gateway.mjs')], port + 13, { SEED_KEEPALIVE: '1' }), runs: new Map() },
@@ -88,15 +90,16 @@ async function main(): Promise<void> {
     };
     const baseline = m(targets[2]!);
     const seed = m(targets[3]!);
-    lines.push(`GET ${path}`, '', '| via | req/s | p50 ms | p99 ms | peak RSS MB | vs baseline-proxy | vs seed | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(`GET ${path}`, '', '| via | req/s | p50 ms | p99 ms | peak RSS MB | req/s vs baseline-proxy | p99 vs baseline-proxy | req/s vs seed | errors |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const t of targets) {
       const x = m(t);
       results[`${path} ${t.name}`] = x;
       const rss = t.server ? fmt(peakRssMb(t.server.child)) : '–';
-      lines.push(`| ${t.name} | ${fmt(x.rps)} | ${fmt(x.p50, 2)} | ${fmt(x.p99, 2)} | ${rss} | ${fmt(x.rps / baseline.rps, 2)}× | ${fmt(x.rps / seed.rps, 2)}× | ${x.errors} |`);
+      lines.push(`| ${t.name} | ${fmt(x.rps)} | ${fmt(x.p50, 2)} | ${fmt(x.p99, 2)} | ${rss} | ${fmt(x.rps / baseline.rps, 2)}× | ${fmt(x.p99 / baseline.p99, 2)}× | ${fmt(x.rps / seed.rps, 2)}× | ${x.errors} |`);
     }
     lines.push('');
   }
+  if (profile) lines.push(`The gateway's CPU profile over every round (--profile):`, '', await stopAndSummarize(targets[1]!.server!.child, profileDir));
   console.log(lines.join('\n'));
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, `bench/results/passthrough-${Date.now()}.json`), JSON.stringify(results, null, 2));

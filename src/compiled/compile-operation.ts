@@ -25,40 +25,10 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
-import { READ_ONLY_RESOLVERS, REF_RESOLUTIONS, type RefResolution } from '../resolvers/resolver-context.ts';
+import { READ_ONLY_RESOLVERS, REF_RESOLUTIONS } from '../resolvers/resolver-context.ts';
+import { leafShape, listShape, nonNullShape, objectShape, type CompiledField, type CompiledSelection, type FieldSource, type ValueShape } from './build-answer.ts';
 
-type AnyResolver = (parent: unknown, args: Record<string, unknown>, context: unknown) => unknown;
-
-/** How a field gets its value. */
-export type FieldSource =
-  | { kind: 'typename'; name: string }
-  | { kind: 'property' }
-  | { kind: 'ref'; ref: RefResolution }
-  | { kind: 'call'; resolve: AnyResolver };
-
-/** How a value of a field's type is written: wrappers outermost first, then a leaf or an object. */
-export type ValueShape =
-  | { kind: 'nonNull'; of: ValueShape }
-  | { kind: 'list'; of: ValueShape }
-  | { kind: 'leaf'; type: GraphQLLeafType }
-  | { kind: 'object'; set: CompiledSelection };
-
-export interface CompiledField {
-  /** The response key: the alias, else the field's name. */
-  key: string;
-  fieldName: string;
-  source: FieldSource;
-  shape: ValueShape;
-  /** The arguments, when no variable is among them (else read per request from `node`). */
-  args: Record<string, unknown> | undefined;
-  field: GraphQLField<unknown, unknown>;
-  node: FieldNode;
-}
-
-export interface CompiledSelection {
-  /** In answer order (graphql-js's field collection: first occurrence of each response key). */
-  fields: CompiledField[];
-}
+export type { CompiledField, CompiledSelection, ValueShape } from './build-answer.ts';
 
 export interface CompiledOperation {
   operation: OperationDefinitionNode;
@@ -100,7 +70,7 @@ function usesVariable(node: FieldNode): boolean {
 }
 
 function sourceOf(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>): FieldSource {
-  const resolve = field.resolve as AnyResolver | undefined;
+  const resolve = field.resolve as ((parent: unknown, args: Record<string, unknown>, context: unknown) => unknown) | undefined;
   if (!resolve) return { kind: 'property' };
   const ref = REF_RESOLUTIONS.get(resolve as never);
   if (ref) return { kind: 'ref', ref };
@@ -109,10 +79,10 @@ function sourceOf(parent: GraphQLObjectType, field: GraphQLField<unknown, unknow
 }
 
 function shapeOf(type: GraphQLOutputType, nodes: readonly FieldNode[], compile: (type: GraphQLObjectType, nodes: readonly FieldNode[]) => CompiledSelection): ValueShape {
-  if (isNonNullType(type)) return { kind: 'nonNull', of: shapeOf(type.ofType, nodes, compile) };
-  if (isListType(type)) return { kind: 'list', of: shapeOf(type.ofType, nodes, compile) };
-  if (isLeafType(type)) return { kind: 'leaf', type };
-  if (isObjectType(type)) return { kind: 'object', set: compile(type, nodes) };
+  if (isNonNullType(type)) return nonNullShape(shapeOf(type.ofType, nodes, compile));
+  if (isListType(type)) return listShape(shapeOf(type.ofType, nodes, compile));
+  if (isLeafType(type)) return leafShape(type);
+  if (isObjectType(type)) return objectShape(compile(type, nodes));
   throw new NotCompiled(`${getNamedType(type).name} is abstract`);
 }
 
@@ -132,7 +102,7 @@ export function compileOperation(schema: GraphQLSchema, document: DocumentNode, 
       const node = nodes[0]!;
       const fieldName = node.name.value;
       if (fieldName === '__typename') {
-        fields.push({ key, fieldName, source: { kind: 'typename', name: type.name }, shape: { kind: 'leaf', type: schema.getType('String') as GraphQLLeafType }, args: {}, field: undefined as never, node });
+        fields.push({ key, fieldName, source: { kind: 'typename', name: type.name }, shape: leafShape(schema.getType('String') as GraphQLLeafType), args: {}, field: undefined as never, node });
         continue;
       }
       const field = type.getFields()[fieldName];

@@ -1,6 +1,6 @@
-// Runs a compiled operation, building the answer's objects straight from the services' JSON. Each
-// selection is built for all its parents at once: property fields are copied as they are built, and a
-// field with a source waits in a list per field, so that an @ref field loads the keys of every parent in
+// Runs a compiled operation, building the answer's objects straight from the services' JSON
+// (build-answer.ts). Each selection is built for all its parents at once: property fields are completed
+// as they are built, and a field with a source waits in a list per field, so that an @ref field loads the keys of every parent in
 // one call to the request's entity batcher (batched with the rest of its level) and a resolver field is
 // called once per distinct parent. There is no resolver per field, no promise per key and no second
 // pass: the objects built are the `data` Yoga serializes.
@@ -9,22 +9,12 @@
 // on the general executor over the same request scope, whose caches hold every answer already fetched, so
 // the replay repeats no call and its answer, errors and partial data included, is graphql-js's own.
 import { getArgumentValues } from 'graphql';
-import type { ResolverContext } from '../resolvers/resolver-context.ts';
+import type { RefResolution, ResolverContext } from '../resolvers/resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
-import type { RefResolution } from '../resolvers/resolver-context.ts';
-import type { CompiledField, CompiledOperation, CompiledSelection, ValueShape } from './compile-operation.ts';
+import { build, NEEDS_GENERAL_EXECUTOR, type CompiledField, type Out, type WaitingFields } from './build-answer.ts';
+import type { CompiledOperation } from './compile-operation.ts';
 
-/** Thrown by the compiled run where only the general executor knows the exact answer. */
-export const NEEDS_GENERAL_EXECUTOR = Symbol('needs the general executor');
-
-type Out = Record<string, unknown>;
-
-/** The objects still waiting for one field's value, and the parents they were built from. */
-interface Waiting {
-  outs: Out[];
-  parents: unknown[];
-}
-type WaitingFields = Map<CompiledField, Waiting>;
+export { NEEDS_GENERAL_EXECUTOR } from './build-answer.ts';
 
 interface Run {
   /** Set once the run has failed: no further field starts its calls. */
@@ -32,55 +22,6 @@ interface Run {
   rootValue: unknown;
   context: ResolverContext;
   variables: Record<string, unknown>;
-}
-
-function readProperty(parent: unknown, name: string): unknown {
-  const value = (parent as Record<string, unknown>)[name];
-  if (typeof value === 'function') throw NEEDS_GENERAL_EXECUTOR; // graphql-js would call it
-  return value;
-}
-
-/** The output object of `selection` for `parent`; fields with a source are left null and listed in `waiting`. */
-function build(selection: CompiledSelection, parent: unknown, waiting: WaitingFields): Out {
-  const out: Out = {};
-  for (const field of selection.fields) {
-    const source = field.source;
-    if (source.kind === 'property') out[field.key] = complete(field.shape, readProperty(parent, field.fieldName), waiting);
-    else if (source.kind === 'typename') out[field.key] = source.name;
-    else {
-      out[field.key] = null;
-      let w = waiting.get(field);
-      if (!w) waiting.set(field, (w = { outs: [], parents: [] }));
-      w.outs.push(out);
-      w.parents.push(parent);
-    }
-  }
-  return out;
-}
-
-/** A value as graphql-js completes it for `shape`: leaves serialized, objects built, nulls checked. */
-function complete(shape: ValueShape, value: unknown, waiting: WaitingFields): unknown {
-  if (shape.kind === 'nonNull') {
-    if (value === null || value === undefined) throw NEEDS_GENERAL_EXECUTOR;
-    return complete(shape.of, value, waiting);
-  }
-  if (value === null || value === undefined) return null;
-  switch (shape.kind) {
-    case 'leaf': {
-      const serialized = shape.type.serialize(value); // throws where graphql-js reports an error
-      if (serialized === undefined) throw NEEDS_GENERAL_EXECUTOR;
-      return serialized;
-    }
-    case 'list': {
-      if (!Array.isArray(value)) throw NEEDS_GENERAL_EXECUTOR;
-      const items = new Array<unknown>(value.length);
-      for (let i = 0; i < value.length; i++) items[i] = complete(shape.of, value[i], waiting);
-      return items;
-    }
-    case 'object':
-      if (typeof value !== 'object') throw NEEDS_GENERAL_EXECUTOR;
-      return build(shape.set, value, waiting);
-  }
 }
 
 const argsOf = (field: CompiledField, run: Run): Record<string, unknown> => field.args ?? getArgumentValues(field.field, field.node, run.variables);
@@ -136,7 +77,7 @@ async function loadRefs(field: CompiledField, ref: RefResolution, parents: unkno
 function settle(field: CompiledField, outs: Out[], value: (i: number) => unknown, run: Run): Promise<void> | undefined {
   if (run.stopped) throw NEEDS_GENERAL_EXECUTOR;
   const next: WaitingFields = new Map();
-  for (let i = 0; i < outs.length; i++) outs[i]![field.key] = complete(field.shape, value(i), next);
+  for (let i = 0; i < outs.length; i++) outs[i]![field.key] = field.shape.complete(value(i), next);
   return next.size > 0 ? fill(next, run) : undefined;
 }
 
