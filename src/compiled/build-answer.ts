@@ -4,7 +4,7 @@
 // direct calls with no dispatch on kinds. An object is built field by field: a property is completed at
 // once, a field with a source is left null and listed in `waiting` for run-operation.ts to fill.
 import { specifiedScalarTypes, type FieldNode, type GraphQLField, type GraphQLLeafType } from 'graphql';
-import type { RefResolution } from '../resolvers/resolver-context.ts';
+import type { RefResolution, ResolverContext } from '../resolvers/resolver-context.ts';
 
 /** Thrown while building where only the general executor knows the exact answer. */
 export const NEEDS_GENERAL_EXECUTOR = Symbol('needs the general executor');
@@ -12,12 +12,15 @@ export const NEEDS_GENERAL_EXECUTOR = Symbol('needs the general executor');
 export type Out = Record<string, unknown>;
 type AnyResolver = (parent: unknown, args: Record<string, unknown>, context: unknown) => unknown;
 
-/** How a field gets its value. */
+/** What a guarded field checks (its access rule, its rate limit) before its value is fetched; throws to refuse. */
+export type Guard = (args: Record<string, unknown>, context: ResolverContext) => void | Promise<void>;
+
+/** How a field gets its value; a guarded one is resolved like a field with a source, after its guard. */
 export type FieldSource =
   | { kind: 'typename'; name: string }
-  | { kind: 'property' }
-  | { kind: 'ref'; ref: RefResolution }
-  | { kind: 'call'; resolve: AnyResolver };
+  | { kind: 'property'; guard?: Guard | undefined }
+  | { kind: 'ref'; ref: RefResolution; guard?: Guard | undefined }
+  | { kind: 'call'; resolve: AnyResolver; guard?: Guard | undefined };
 
 /** The objects still waiting for one field's value, and the parents they were built from. */
 export interface Waiting {
@@ -123,7 +126,7 @@ export function objectShape(set: CompiledSelection): ValueShape {
   };
 }
 
-function readProperty(parent: unknown, name: string): unknown {
+export function readProperty(parent: unknown, name: string): unknown {
   const value = (parent as Record<string, unknown>)[name];
   if (typeof value === 'function') throw NEEDS_GENERAL_EXECUTOR; // graphql-js would call it
   return value;
@@ -136,7 +139,7 @@ export function build(selection: CompiledSelection, parent: unknown, waiting: Wa
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
     const source = field.source;
-    if (source.kind === 'property') out[field.key] = field.shape.complete(readProperty(parent, field.fieldName), waiting);
+    if (source.kind === 'property' && !source.guard) out[field.key] = field.shape.complete(readProperty(parent, field.fieldName), waiting);
     else if (source.kind === 'typename') out[field.key] = source.name;
     else {
       out[field.key] = null;

@@ -1,9 +1,9 @@
 // An operation compiled once into what it needs at run time: for each selection, its fields in answer
 // order with the JSON key each writes, how each gets its value (a property of its parent, one batched
 // entity load for all its parents, or a call per parent) and how the value is written. Only what the
-// compiled path runs faster and exactly as graphql-js would is compiled; anything else (mutations,
-// abstract types, guarded fields, introspection, @skip/@include on variables) answers undefined and
-// runs on the general executor.
+// compiled path runs faster and exactly as graphql-js would is compiled (guarded fields included: their
+// guard runs first); anything else (mutations, abstract types, introspection, @skip/@include on
+// variables) answers undefined and runs on the general executor.
 import {
   getArgumentValues,
   getNamedType,
@@ -25,8 +25,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
-import { READ_ONLY_RESOLVERS, REF_RESOLUTIONS } from '../resolvers/resolver-context.ts';
-import { leafShape, listShape, nonNullShape, objectShape, type CompiledField, type CompiledSelection, type FieldSource, type ValueShape } from './build-answer.ts';
+import { GUARDED_RESOLUTIONS, READ_ONLY_RESOLVERS, REF_RESOLUTIONS } from '../resolvers/resolver-context.ts';
+import { leafShape, listShape, nonNullShape, objectShape, type CompiledField, type CompiledSelection, type FieldSource, type Guard, type ValueShape } from './build-answer.ts';
 
 export type { CompiledField, CompiledSelection, ValueShape } from './build-answer.ts';
 
@@ -70,11 +70,21 @@ function usesVariable(node: FieldNode): boolean {
 }
 
 function sourceOf(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>): FieldSource {
-  const resolve = field.resolve as ((parent: unknown, args: Record<string, unknown>, context: unknown) => unknown) | undefined;
-  if (!resolve) return { kind: 'property' };
+  type Resolve = (parent: unknown, args: Record<string, unknown>, context: unknown) => unknown;
+  let resolve = field.resolve as Resolve | undefined;
+  // Guards (access rule outermost, then rate limit) run before the field's own source, in that order.
+  const guards: Guard[] = [];
+  for (let wrapped = resolve && GUARDED_RESOLUTIONS.get(resolve as never); wrapped; wrapped = resolve && GUARDED_RESOLUTIONS.get(resolve as never)) {
+    guards.push(wrapped.before);
+    resolve = wrapped.inner as Resolve | undefined;
+  }
+  const guard: Guard | undefined = guards.length === 0 ? undefined : guards.length === 1 ? guards[0] : async (args, context) => {
+    for (const g of guards) await g(args, context);
+  };
+  if (!resolve) return { kind: 'property', guard };
   const ref = REF_RESOLUTIONS.get(resolve as never);
-  if (ref) return { kind: 'ref', ref };
-  if (READ_ONLY_RESOLVERS.has(resolve as never)) return { kind: 'call', resolve };
+  if (ref) return { kind: 'ref', ref, guard };
+  if (READ_ONLY_RESOLVERS.has(resolve as never)) return { kind: 'call', resolve, guard };
   throw new NotCompiled(`${parent.name}.${field.name} has a resolver the compiled path does not run`);
 }
 

@@ -11,7 +11,7 @@
 import { getArgumentValues } from 'graphql';
 import type { RefResolution, ResolverContext } from '../resolvers/resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
-import { build, NEEDS_GENERAL_EXECUTOR, type CompiledField, type Out, type WaitingFields } from './build-answer.ts';
+import { build, NEEDS_GENERAL_EXECUTOR, readProperty, type CompiledField, type Out, type WaitingFields } from './build-answer.ts';
 import type { CompiledOperation } from './compile-operation.ts';
 
 export { NEEDS_GENERAL_EXECUTOR } from './build-answer.ts';
@@ -27,8 +27,7 @@ interface Run {
 const argsOf = (field: CompiledField, run: Run): Record<string, unknown> => field.args ?? getArgumentValues(field.field, field.node, run.variables);
 
 /** An @ref field's values for its waiting parents, in their order: every parent's keys in one call, which the batcher sends with the rest of the level. */
-async function loadRefs(field: CompiledField, ref: RefResolution, parents: unknown[], run: Run): Promise<unknown[]> {
-  const args = argsOf(field, run);
+async function loadRefs(ref: RefResolution, parents: unknown[], args: Record<string, unknown>, run: Run): Promise<unknown[]> {
   const { plan, owner } = ref;
   const keys: string[] = [];
   const spans = new Array<number>(parents.length); // keys per parent; -1: none to load
@@ -81,31 +80,42 @@ function settle(field: CompiledField, outs: Out[], value: (i: number) => unknown
   return next.size > 0 ? fill(next, run) : undefined;
 }
 
+/** One waiting field: its guard, then its values, then what those wait for in turn. */
+async function fillField(field: CompiledField, outs: Out[], parents: unknown[], run: Run): Promise<void> {
+  const source = field.source;
+  if (source.kind === 'typename') return;
+  const args = argsOf(field, run);
+  // A refused field throws here: the general executor words the refusal (null, with its code).
+  if (source.guard) await source.guard(args, run.context);
+  if (source.kind === 'property') return settle(field, outs, (i) => readProperty(parents[i], field.fieldName), run);
+  if (source.kind === 'ref') {
+    const values = await loadRefs(source.ref, parents, args, run);
+    return settle(field, outs, (i) => values[i], run);
+  }
+  const outsOf = new Map<unknown, Out[]>(); // a parent met twice is called once
+  parents.forEach((parent, i) => {
+    const list = outsOf.get(parent);
+    if (list) list.push(outs[i]!);
+    else outsOf.set(parent, [outs[i]!]);
+  });
+  const work: Array<Promise<void> | undefined> = [];
+  for (const [parent, its] of outsOf) {
+    const answer = source.resolve(parent === ROOT ? run.rootValue : parent, args, run.context);
+    work.push(Promise.resolve(answer).then((value) => settle(field, its, () => value, run)));
+  }
+  await (work.length === 1 ? work[0] : Promise.all(work));
+}
+
 /**
  * Fills the waiting fields. A resolver field goes on with each parent's value as soon as it is in (so the
  * next level's keys reach the batcher as its level scheduler expects, one slow sibling holding none of
  * the rest); an @ref field goes on once its one load is answered.
  */
 async function fill(waiting: WaitingFields, run: Run): Promise<void> {
-  const work: Array<Promise<void> | undefined> = [];
+  const work: Array<Promise<void>> = [];
   for (const [field, { outs, parents }] of waiting) {
     if (run.stopped) throw NEEDS_GENERAL_EXECUTOR;
-    const source = field.source;
-    if (source.kind === 'ref') {
-      work.push(loadRefs(field, source.ref, parents, run).then((values) => settle(field, outs, (i) => values[i], run)));
-    } else if (source.kind === 'call') {
-      const args = argsOf(field, run);
-      const outsOf = new Map<unknown, Out[]>(); // a parent met twice is called once
-      parents.forEach((parent, i) => {
-        const list = outsOf.get(parent);
-        if (list) list.push(outs[i]!);
-        else outsOf.set(parent, [outs[i]!]);
-      });
-      for (const [parent, its] of outsOf) {
-        const answer = source.resolve(parent === ROOT ? run.rootValue : parent, args, run.context);
-        work.push(Promise.resolve(answer).then((value) => settle(field, its, () => value, run)));
-      }
-    }
+    work.push(fillField(field, outs, parents, run));
   }
   await (work.length === 1 ? work[0] : Promise.all(work));
 }

@@ -6,7 +6,7 @@ import { describeScopes, holdsScopes } from '../auth/identity.ts';
 import { gatewayGraphQLError } from '../errors.ts';
 import { readPath } from '../read-path.ts';
 import type { AccessPolicy } from '../sdl/directives/auth-directives.ts';
-import { GENERATED_RESOLVERS, type ResolverContext } from './resolver-context.ts';
+import { GENERATED_RESOLVERS, GUARDED_RESOLUTIONS, type ResolverContext } from './resolver-context.ts';
 
 type Resolver = GraphQLFieldResolver<unknown, ResolverContext, Record<string, unknown>>;
 
@@ -16,7 +16,7 @@ export function guardResolver(where: string, policy: AccessPolicy, inner: Resolv
   const forbidden = policy.scopes.map((sets) => `${where} needs the scope ${describeScopes(sets)}`);
   const owner = policy.owner;
   const notOwner = owner && `${where}: "${owner.join('.')}" must be the caller's own id (the token's sub), unless the caller holds the ${adminScope} scope`;
-  const guarded: Resolver = (source, args, context, info) => {
+  const check = (args: Record<string, unknown>, context: ResolverContext): void => {
     const identity = context.identity;
     if (!identity) throw gatewayGraphQLError('UNAUTHENTICATED', unauthenticated);
     for (let i = 0; i < policy.scopes.length; i++) {
@@ -25,8 +25,12 @@ export function guardResolver(where: string, policy: AccessPolicy, inner: Resolv
     if (owner && String(readPath(args, owner)) !== identity.subject && !identity.scopes.has(adminScope)) {
       throw gatewayGraphQLError('FORBIDDEN', notOwner as string);
     }
+  };
+  const guarded: Resolver = (source, args, context, info) => {
+    check(args, context);
     return resolve(source, args, context, info);
   };
   GENERATED_RESOLVERS.add(guarded);
+  GUARDED_RESOLUTIONS.set(guarded, { before: check, inner });
   return guarded;
 }

@@ -32,3 +32,14 @@ export interface RefResolution {
   owner: EntityOwner;
 }
 export const REF_RESOLUTIONS = new WeakMap<(...args: never[]) => unknown, RefResolution>();
+
+/**
+ * A guard's wrapper (access rule, rate limit) by what it checks before its inner resolver: the compiled
+ * path runs `before` once per field and level (it reads the arguments and the caller, not the parent)
+ * and then gets the value as the inner resolver, or the parent's property, would.
+ */
+export interface GuardedResolution {
+  before: (args: Record<string, unknown>, context: ResolverContext) => void | Promise<void>;
+  inner: ((...args: never[]) => unknown) | undefined;
+}
+export const GUARDED_RESOLUTIONS = new WeakMap<(...args: never[]) => unknown, GuardedResolution>();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
+import { bearer } from '../harness/test-tokens.ts';
 import { startStack, type Stack } from '../harness/start-stack.ts';
 
 let compiled: Stack;
@@ -27,19 +28,19 @@ afterAll(async () => {
   await compiled.close();
 });
 
-async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   return { status: res.status, text: await res.text() };
 }
 
-async function calls(stack: Stack, query: string, variables?: Record<string, unknown>): Promise<{ status: number; text: string; calls: number }> {
+async function calls(stack: Stack, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; text: string; calls: number }> {
   await resetStats(stack.usersUrl, stack.moviesUrl);
-  const answer = await post(stack.gatewayUrl, query, variables);
+  const answer = await post(stack.gatewayUrl, query, variables, headers);
   const counted = (await statsOf(stack.usersUrl)).total + (await statsOf(stack.moviesUrl)).total;
   return { ...answer, calls: counted };
 }
 
-const CASES: Array<{ name: string; query: string; variables?: Record<string, unknown>; path: 'compiled' | 'replayed' | 'general'; jitReorders?: boolean }> = [
+const CASES: Array<{ name: string; query: string; variables?: Record<string, unknown>; path: 'compiled' | 'replayed' | 'general'; jitReorders?: boolean; as?: string }> = [
   { name: 'the bench query', path: 'compiled', query: '{ users(limit: 50) { id name favoriteMovies { id title director { id name } } } }' },
   {
     name: 'aliases, named fragments and a field selected twice',
@@ -63,7 +64,8 @@ const CASES: Array<{ name: string; query: string; variables?: Record<string, unk
   { name: 'an entity that does not exist (NOT_FOUND)', path: 'replayed', query: '{ user(id: "999999") { id name } movie(id: "1") { title } }' },
   { name: 'a non-null field of a missing entity', path: 'replayed', query: '{ movie(id: "999999") { id title } users(limit: 1) { id } }' },
   { name: '@include on a variable', path: 'general', query: 'query($with: Boolean!) { users(limit: 2) { id favoriteMovies @include(if: $with) { title } } }', variables: { with: true } },
-  { name: 'a guarded field (@authenticated), refused to an anonymous caller', path: 'general', query: '{ users(limit: 2) { id email } }' },
+  { name: 'a guarded field (@authenticated), refused to an anonymous caller', path: 'replayed', query: '{ users(limit: 2) { id email } }' },
+  { name: 'a guarded field (@authenticated), for an authenticated caller', path: 'compiled', query: '{ users(limit: 3) { id email favoriteMovies { title } } }', as: '7' },
   { name: 'introspection next to data', path: 'general', query: '{ __schema { queryType { name } } users(limit: 1) { id } }' },
   { name: 'a variable of the wrong type', path: 'general', query: 'query($n: Int) { users(limit: $n) { id } }', variables: { n: 'many' } },
 ];
@@ -71,8 +73,9 @@ const CASES: Array<{ name: string; query: string; variables?: Record<string, unk
 describe('compiled operations', () => {
   for (const c of CASES) {
     it(`${c.name}: the general executor's answer, byte for byte, with its calls (${c.path})`, async () => {
-      const fast = await calls(compiled, c.query, c.variables);
-      const slow = await calls(general, c.query, c.variables);
+      const headers = c.as ? await bearer(c.as) : {};
+      const fast = await calls(compiled, c.query, c.variables, headers);
+      const slow = await calls(general, c.query, c.variables, headers);
       expect(fast.status).toBe(slow.status);
       if (c.jitReorders) {
         expect(fast.text).not.toBe(slow.text);
@@ -82,7 +85,7 @@ describe('compiled operations', () => {
       }
       expect(fast.calls).toBe(slow.calls);
       // In verify mode a compiled answer that graphql-js would give otherwise is an INTERNAL_SERVER_ERROR.
-      const { body } = await gql(dev.gatewayUrl, c.query, c.variables ? { variables: c.variables } : {});
+      const { body } = await gql(dev.gatewayUrl, c.query, { ...(c.variables && { variables: c.variables }), headers });
       expect(codesOf(body)).not.toContain('INTERNAL_SERVER_ERROR');
       expect(JSON.stringify(body.data)).toBe(JSON.stringify(JSON.parse(fast.text).data));
       expect((body.extensions as { execution?: string } | undefined)?.execution ?? 'general').toBe(c.path);

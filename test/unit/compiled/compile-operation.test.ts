@@ -49,9 +49,15 @@ describe('compileOperation', () => {
     expect(movie.fields.map((f) => (f.shape.kind === 'nonNull' ? f.shape.of : f.shape))).toMatchObject([{ kind: 'leaf', scalar: 'ID' }, { kind: 'leaf', scalar: 'Int' }]);
   });
 
+  it('compiles a guarded field with its guard, which runs before its value is read', () => {
+    const email = compile('{ users { email } }')!.root.fields[0]!;
+    const user = (email.shape as { of: { of: { set: CompiledSelection } } }).of.of.set.fields[0]!;
+    expect(user.source).toMatchObject({ kind: 'property' });
+    expect(typeof (user.source as { guard?: unknown }).guard).toBe('function');
+  });
+
   it.each([
     ['a mutation', 'mutation { deleteMovie(id: "1") { id } }'],
-    ['a field with an access rule (@authenticated)', '{ users { email } }'],
     ['introspection', '{ __schema { queryType { name } } }'],
     ['@include on a variable', 'query($x: Boolean!) { users { id @include(if: $x) } }'],
     ['an unknown operation name', 'query A { users { id } }'],
