@@ -39,6 +39,11 @@ export class Instance {
       rollingCountTimeout: b.windowMs,
       rollingCountBuckets: b.buckets,
       resetTimeout: b.resetTimeoutMs,
+      // Off: with them, every call's latency is kept for the window and, once a second, all of them
+      // (120,000 at 12,000 calls a second) are concatenated and sorted for a snapshot nobody reads: a
+      // stall that set the passthrough's p99 (12.9 ms → 8.3 ms without it).
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
       // A call its client cancelled (or its operation's deadline ended, or whose answer was over the size
       // limit) says nothing about the service's health.
       errorFilter: (err: unknown) => err instanceof UpstreamFailure && NOT_THE_SERVICES_FAULT.has(err.kind),

@@ -130,6 +130,16 @@ describe('breaker', () => {
     expect(service.instances[0]!.state).toBe('closed');
     expect(service.instances[0]!.breaker.stats.failures).toBe(0);
   });
+
+  it('keeps counts only: no latency percentiles sorted per snapshot (a once-a-second stall under load)', async () => {
+    const service = runtime();
+    for (let i = 0; i < 3; i++) await breaker(scripted(200))(context(service));
+    const stats = service.instances[0]!.breaker.stats;
+    expect(stats.successes).toBe(3);
+    expect(stats.latencyMean).toBe(-1); // opossum's mark for percentiles off
+    const status = service.instances[0]!.breaker.status as unknown as { enableSnapshots: boolean };
+    expect(status.enableSnapshots).toBe(false);
+  });
 });
 
 describe('attempt', () => {
