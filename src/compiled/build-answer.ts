@@ -115,15 +115,55 @@ export function leafShape(type: GraphQLLeafType): ValueShape {
 }
 
 export function objectShape(set: CompiledSelection): ValueShape {
+  const builder = builderOf(set);
   return {
     kind: 'object',
     set,
     complete: (value, waiting) => {
       if (value === null || value === undefined) return null;
       if (typeof value !== 'object') throw NEEDS_GENERAL_EXECUTOR;
-      return build(set, value, waiting);
+      return builder(value, waiting);
     },
   };
+}
+
+/** Lists an object that waits for `field`'s value, with the parent it was built from. */
+function wait(waiting: WaitingFields, field: CompiledField, out: Out, parent: unknown): void {
+  let w = waiting.get(field);
+  if (!w) waiting.set(field, (w = { outs: [], parents: [] }));
+  w.outs.push(out);
+  w.parents.push(parent);
+}
+
+type Builder = (parent: unknown, waiting: WaitingFields) => Out;
+const BUILDERS = new WeakMap<CompiledSelection, Builder>();
+
+function builderOf(set: CompiledSelection): Builder {
+  let builder = BUILDERS.get(set);
+  if (!builder) BUILDERS.set(set, (builder = generateBuilder(set)));
+  return builder;
+}
+
+/**
+ * `build` for one selection, as generated code (once per selection): the answer object as one literal
+ * with its keys in answer order, so that V8 gives every object of the selection one shape, and each field
+ * read and completed by a statement of its own, in field order. Keys and field names are GraphQL names
+ * ([_A-Za-z][_0-9A-Za-z]*: nothing in them can leave a string), written as JSON strings; the compiler
+ * leaves out the one that would mean something else in a literal, "__proto__".
+ */
+function generateBuilder(set: CompiledSelection): Builder {
+  const fields = set.fields;
+  const key = (f: CompiledField): string => JSON.stringify(f.key);
+  const statements = fields.map((f, i) => {
+    const source = f.source;
+    if (source.kind === 'typename') return `out[${key(f)}] = ${JSON.stringify(source.name)};`;
+    if (source.kind === 'property' && !source.guard) {
+      return `v = parent[${JSON.stringify(f.fieldName)}]; if (typeof v === 'function') throw NEEDS; out[${key(f)}] = complete[${i}](v, waiting);`;
+    }
+    return `wait(waiting, fields[${i}], out, parent);`;
+  });
+  const body = `return function build(parent, waiting) {\n  const out = { ${fields.map((f) => `${key(f)}: null`).join(', ')} };\n  let v;\n  ${statements.join('\n  ')}\n  return out;\n};`;
+  return new Function('fields', 'complete', 'wait', 'NEEDS', body)(fields, fields.map((f) => f.shape.complete), wait, NEEDS_GENERAL_EXECUTOR) as Builder;
 }
 
 export function readProperty(parent: unknown, name: string): unknown {
@@ -134,20 +174,5 @@ export function readProperty(parent: unknown, name: string): unknown {
 
 /** The answer object of `selection` for `parent`; fields with a source are left null and listed in `waiting`. */
 export function build(selection: CompiledSelection, parent: unknown, waiting: WaitingFields): Out {
-  const out: Out = {};
-  const fields = selection.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
-    const source = field.source;
-    if (source.kind === 'property' && !source.guard) out[field.key] = field.shape.complete(readProperty(parent, field.fieldName), waiting);
-    else if (source.kind === 'typename') out[field.key] = source.name;
-    else {
-      out[field.key] = null;
-      let w = waiting.get(field);
-      if (!w) waiting.set(field, (w = { outs: [], parents: [] }));
-      w.outs.push(out);
-      w.parents.push(parent);
-    }
-  }
-  return out;
+  return builderOf(selection)(parent, waiting);
 }

@@ -111,6 +111,7 @@ export function compileOperation(schema: GraphQLSchema, document: DocumentNode, 
     for (const [key, nodes] of grouped) {
       const node = nodes[0]!;
       const fieldName = node.name.value;
+      if (key === '__proto__') throw new NotCompiled('a response key "__proto__" would set the answer object\'s prototype');
       if (fieldName === '__typename') {
         fields.push({ key, fieldName, source: { kind: 'typename', name: type.name }, shape: leafShape(schema.getType('String') as GraphQLLeafType), args: {}, field: undefined as never, node });
         continue;

@@ -61,6 +61,7 @@ describe('compileOperation', () => {
     ['introspection', '{ __schema { queryType { name } } }'],
     ['@include on a variable', 'query($x: Boolean!) { users { id @include(if: $x) } }'],
     ['an unknown operation name', 'query A { users { id } }'],
+    ['a response key that would set the answer\'s prototype', '{ users { __proto__: name } }'],
   ])('leaves %s to the general executor', (_what, query) => {
     expect(compile(query, query.startsWith('query A') ? 'Z' : undefined)).toBeUndefined();
   });
