@@ -10,11 +10,18 @@ import type { EntityRecord } from './batch-load.ts';
 
 export type EntityResult = EntityRecord | null | Error;
 
-/** The keys of a batch not yet answered, and when it will be. */
+/** The keys of a batch not yet answered, each with its slot, and when it will be. */
 class Batch {
   readonly keys: string[] = [];
+  readonly slots: Slot[] = [];
   resolve!: () => void;
   readonly done = new Promise<void>((resolve) => (this.resolve = resolve));
+}
+
+/** One key's record: its value once answered, its batch until then (one Map entry per key, written once). */
+interface Slot {
+  value: EntityResult | undefined;
+  batch: Batch | undefined;
 }
 
 /** DataLoader's default: after the current tick's promise jobs. */
@@ -25,8 +32,8 @@ export const endOfTick = (dispatch: () => void): void => {
 export class EntityBatcher {
   readonly #fetch: BatchLoadFn<string, EntityRecord | null>;
   readonly #schedule: (dispatch: () => void) => void;
-  /** Each key's record, null or Error once answered; its Batch while it is gathered or in flight. */
-  readonly #records = new Map<string, EntityResult | Batch>();
+  /** Each key's slot: its record (null or Error included) once answered, its batch while gathered or in flight. */
+  readonly #records = new Map<string, Slot>();
   #gathering: Batch | undefined;
 
   constructor(fetch: BatchLoadFn<string, EntityRecord | null>, schedule: (dispatch: () => void) => void = endOfTick) {
@@ -40,44 +47,57 @@ export class EntityBatcher {
    */
   async loadMany(keys: readonly string[], now = false): Promise<EntityResult[]> {
     const out = new Array<EntityResult>(keys.length);
+    let pending: Slot[] | undefined; // the slots still waiting, by the index of their key
     let waits: Set<Promise<void>> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      let record = this.#records.get(key);
-      if (record === undefined) record = this.#gather(key);
-      if (record instanceof Batch) (waits ??= new Set()).add(record.done);
-      else out[i] = record;
+      const slot = this.#records.get(key) ?? this.#gather(key);
+      if (slot.batch === undefined) {
+        out[i] = slot.value as EntityResult;
+        continue;
+      }
+      (pending ??= new Array<Slot>(keys.length))[i] = slot;
+      (waits ??= new Set()).add(slot.batch.done);
     }
     if (now) this.#dispatch();
     if (!waits) return out;
     await (waits.size === 1 ? waits.values().next().value : Promise.all(waits));
-    for (let i = 0; i < keys.length; i++) if (out[i] === undefined) out[i] = this.#records.get(keys[i]!) as EntityResult;
+    for (let i = 0; i < keys.length; i++) {
+      const slot = pending![i];
+      if (slot) out[i] = slot.value as EntityResult;
+    }
     return out;
   }
 
   /** After a write, later reads in the operation must see it (batches in flight still answer their waiters). */
   clear(): void {
-    for (const [key, record] of this.#records) if (!(record instanceof Batch)) this.#records.delete(key);
+    for (const [key, slot] of this.#records) if (slot.batch === undefined) this.#records.delete(key);
   }
 
-  #gather(key: string): Batch {
+  #gather(key: string): Slot {
     let batch = this.#gathering;
     if (!batch) {
       batch = this.#gathering = new Batch();
       this.#schedule(() => this.#dispatch());
     }
+    const slot: Slot = { value: undefined, batch };
     batch.keys.push(key);
-    this.#records.set(key, batch);
-    return batch;
+    batch.slots.push(slot);
+    this.#records.set(key, slot);
+    return slot;
   }
 
   #dispatch(): void {
     const batch = this.#gathering;
     if (!batch) return;
     this.#gathering = undefined;
-    const { keys } = batch;
+    const { keys, slots } = batch;
     const settle = (values: ArrayLike<EntityRecord | null | Error>): void => {
-      for (let i = 0; i < keys.length; i++) this.#records.set(keys[i]!, values[i] ?? null);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        slot.value = values[i] ?? null;
+        slot.batch = undefined;
+      }
       batch.resolve();
     };
     // The batch functions turn a failed call into an Error per key; anything else thrown is each key's error.
