@@ -32,8 +32,10 @@ async function loadRefs(ref: RefResolution, parents: unknown[], args: Record<str
   const keys: string[] = [];
   const spans = new Array<number>(parents.length); // keys per parent; -1: none to load
   const values = new Array<unknown>(parents.length);
+  const scope: TemplateScope = { args }; // one for all parents: the key templates read it synchronously
   for (let p = 0; p < parents.length; p++) {
-    const key = plan.key({ parent: parents[p], args } as TemplateScope);
+    scope.parent = parents[p] as Record<string, unknown>;
+    const key = plan.key(scope);
     if (plan.returns.list) {
       if (!Array.isArray(key)) {
         spans[p] = -1;
