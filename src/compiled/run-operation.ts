@@ -1,13 +1,14 @@
 // Runs a compiled operation, building the answer's objects straight from the services' JSON
 // (build-answer.ts). Each selection is built for all its parents at once: property fields are completed
-// as they are built, and a field with a source waits in a list per field, so that an @ref field loads the keys of every parent in
-// one call to the request's entity batcher (batched with the rest of its level) and a resolver field is
-// called once per distinct parent. There is no resolver per field, no promise per key and no second
-// pass: the objects built are the `data` Yoga serializes.
+// as they are built, and a field with a source waits in a list per field, so that an @ref field loads
+// the keys of every parent in one call to the request's entity batcher (batched with the rest of its
+// level) and a resolver field is called once per distinct parent. There is no resolver per field, no
+// promise per key and no second pass: the objects built are the `data` Yoga serializes.
 // Anything irregular (an upstream error, a missing entity, a null where the type forbids one, a value
-// its scalar refuses) stops the compiled run with NEEDS_GENERAL_EXECUTOR: the caller replays the operation
-// on the general executor over the same request scope, whose caches hold every answer already fetched, so
-// the replay repeats no call and its answer, errors and partial data included, is graphql-js's own.
+// its scalar refuses, a guard refusing) stops the compiled run with NEEDS_GENERAL_EXECUTOR: the caller
+// replays the operation on the general executor over the same request scope, whose caches hold every
+// answer already fetched, so the replay repeats no call and its answer, errors and partial data
+// included, is the general executor's own.
 import { getArgumentValues } from 'graphql';
 import type { RefResolution, ResolverContext } from '../resolvers/resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
