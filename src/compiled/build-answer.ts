@@ -115,7 +115,7 @@ export function leafShape(type: GraphQLLeafType): ValueShape {
 }
 
 export function objectShape(set: CompiledSelection): ValueShape {
-  const builder = builderOf(set);
+  const builder = generateBuilder(set);
   return {
     kind: 'object',
     set,
@@ -135,14 +135,8 @@ function wait(waiting: WaitingFields, field: CompiledField, out: Out, parent: un
   w.parents.push(parent);
 }
 
-type Builder = (parent: unknown, waiting: WaitingFields) => Out;
-const BUILDERS = new WeakMap<CompiledSelection, Builder>();
-
-function builderOf(set: CompiledSelection): Builder {
-  let builder = BUILDERS.get(set);
-  if (!builder) BUILDERS.set(set, (builder = generateBuilder(set)));
-  return builder;
-}
+/** Builds the answer object of one selection for `parent`; fields with a source are left null and listed in `waiting`. */
+export type Builder = (parent: unknown, waiting: WaitingFields) => Out;
 
 /**
  * `build` for one selection, as generated code (once per selection): the answer object as one literal
@@ -151,7 +145,7 @@ function builderOf(set: CompiledSelection): Builder {
  * ([_A-Za-z][_0-9A-Za-z]*: nothing in them can leave a string), written as JSON strings; the compiler
  * leaves out the one that would mean something else in a literal, "__proto__".
  */
-function generateBuilder(set: CompiledSelection): Builder {
+export function generateBuilder(set: CompiledSelection): Builder {
   const fields = set.fields;
   const key = (f: CompiledField): string => JSON.stringify(f.key);
   const statements = fields.map((f, i) => {
@@ -170,9 +164,4 @@ export function readProperty(parent: unknown, name: string): unknown {
   const value = (parent as Record<string, unknown>)[name];
   if (typeof value === 'function') throw NEEDS_GENERAL_EXECUTOR; // graphql-js would call it
   return value;
-}
-
-/** The answer object of `selection` for `parent`; fields with a source are left null and listed in `waiting`. */
-export function build(selection: CompiledSelection, parent: unknown, waiting: WaitingFields): Out {
-  return builderOf(selection)(parent, waiting);
 }

@@ -26,13 +26,15 @@ import {
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
 import { GUARDED_RESOLUTIONS, READ_ONLY_RESOLVERS, REF_RESOLUTIONS } from '../resolvers/resolver-context.ts';
-import { leafShape, listShape, nonNullShape, objectShape, type CompiledField, type CompiledSelection, type FieldSource, type Guard, type ValueShape } from './build-answer.ts';
+import { generateBuilder, leafShape, listShape, nonNullShape, objectShape, type Builder, type CompiledField, type CompiledSelection, type FieldSource, type Guard, type ValueShape } from './build-answer.ts';
 
 export type { CompiledField, CompiledSelection, ValueShape } from './build-answer.ts';
 
 export interface CompiledOperation {
   operation: OperationDefinitionNode;
   root: CompiledSelection;
+  /** The root selection's builder, generated with the rest at compile time. */
+  buildRoot: Builder;
 }
 
 /** Why a selection cannot be compiled (thrown inside the compiler, caught at its entry). */
@@ -127,7 +129,8 @@ export function compileOperation(schema: GraphQLSchema, document: DocumentNode, 
   };
 
   try {
-    return { operation, root: compileSelection(queryType, collectFields(schema, fragments, {}, queryType, operation.selectionSet)) };
+    const root = compileSelection(queryType, collectFields(schema, fragments, {}, queryType, operation.selectionSet));
+    return { operation, root, buildRoot: generateBuilder(root) };
   } catch (err) {
     if (err instanceof NotCompiled) return undefined;
     throw err;

@@ -12,7 +12,7 @@
 import { getArgumentValues } from 'graphql';
 import type { RefResolution, ResolverContext } from '../resolvers/resolver-context.ts';
 import type { TemplateScope } from '../sdl/template.ts';
-import { build, NEEDS_GENERAL_EXECUTOR, readProperty, type CompiledField, type Out, type WaitingFields } from './build-answer.ts';
+import { NEEDS_GENERAL_EXECUTOR, readProperty, type CompiledField, type Out, type WaitingFields } from './build-answer.ts';
 import type { CompiledOperation } from './compile-operation.ts';
 
 export { NEEDS_GENERAL_EXECUTOR } from './build-answer.ts';
@@ -130,7 +130,7 @@ const ROOT = Object.freeze({});
 export async function runCompiledOperation(compiled: CompiledOperation, rootValue: unknown, context: ResolverContext, variables: Record<string, unknown>): Promise<Out> {
   const run: Run = { stopped: false, rootValue, context, variables };
   const waiting: WaitingFields = new Map();
-  const data = build(compiled.root, rootValue ?? ROOT, waiting);
+  const data = compiled.buildRoot(rootValue ?? ROOT, waiting);
   try {
     if (waiting.size > 0) await fill(waiting, run);
   } catch (err) {

@@ -7,6 +7,7 @@
 // scheduler says (the level scheduler, or the end of the tick); a key whose batch is in flight waits for it.
 import type { BatchLoadFn } from 'dataloader';
 import type { EntityRecord } from './batch-load.ts';
+import { endOfTick } from './level-scheduler.ts';
 
 export type EntityResult = EntityRecord | null | Error;
 
@@ -23,11 +24,6 @@ interface Slot {
   value: EntityResult | undefined;
   batch: Batch | undefined;
 }
-
-/** DataLoader's default: after the current tick's promise jobs. */
-export const endOfTick = (dispatch: () => void): void => {
-  void Promise.resolve().then(() => process.nextTick(dispatch));
-};
 
 export class EntityBatcher {
   readonly #fetch: BatchLoadFn<string, EntityRecord | null>;

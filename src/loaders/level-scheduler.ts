@@ -3,6 +3,11 @@
 // wait (the calls still out are slow siblings, which must not hold the rest), whichever comes first. DataLoader's own rule, the end of the tick, splits a level whose answers arrive
 // in different ticks into a call per answer: 20 users' reviews answering one by one made 20 movie
 // batches. One scheduler per operation; it is DataLoader's batchScheduleFn.
+/** DataLoader's default schedule: after the current tick's promise jobs, so that every key they ask for joins in. */
+export const endOfTick = (dispatch: () => void): void => {
+  void Promise.resolve().then(() => process.nextTick(dispatch));
+};
+
 export class LevelScheduler {
   readonly #maxWaitMs: number;
   #inFlight = 0;
@@ -34,13 +39,10 @@ export class LevelScheduler {
   #checkAfterTick(): void {
     if (this.#checking) return;
     this.#checking = true;
-    // As DataLoader does: after this tick's promise jobs, so that every key they ask for joins in.
-    void Promise.resolve().then(() =>
-      process.nextTick(() => {
-        this.#checking = false;
-        this.#check();
-      }),
-    );
+    endOfTick(() => {
+      this.#checking = false;
+      this.#check();
+    });
   }
 
   #check(): void {

@@ -7,8 +7,8 @@ import { gatewayGraphQLError } from '../errors.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
-import { EntityBatcher, endOfTick } from './entity-batcher.ts';
-import { LevelScheduler } from './level-scheduler.ts';
+import { EntityBatcher } from './entity-batcher.ts';
+import { endOfTick, LevelScheduler } from './level-scheduler.ts';
 import { RequestCache } from './request-cache.ts';
 
 export interface RestScopeOptions {
