@@ -11,7 +11,7 @@ import { createTokenVerifier, type DevVerification } from './auth/token-verifier
 import type { GatewayConfig } from './config/config-schema.ts';
 import { ownedHeaderNames } from './config/load-config.ts';
 import { createGatewayYoga } from './graphql/create-yoga.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { configuredLogger, type Logger } from './logger.ts';
 import { createPassthroughGuard } from './passthrough/guard.ts';
 import { createPassthrough } from './passthrough/proxy.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
@@ -50,7 +50,7 @@ export interface CreateGatewayOptions {
 
 /** Builds the gateway; throws ConfigError (naming file and line) when an SDL file is wrong. */
 export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Gateway {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? configuredLogger(config);
   const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger) : undefined;
   const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
   const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!) });
@@ -58,7 +58,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
   const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger });
   const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
-  const passthrough = createPassthrough({ config, guard, upstream, logger });
+  const passthrough = createPassthrough({ config, guard, upstream });
   const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger });
 
   return {

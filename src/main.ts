@@ -3,13 +3,13 @@
 import { loadConfig } from './config/load-config.ts';
 import { createGateway } from './create-gateway.ts';
 import { ConfigError } from './errors.ts';
-import { createLogger } from './logger.ts';
+import { configuredLogger } from './logger.ts';
 
 async function main(): Promise<void> {
   const configArg = process.argv.indexOf('--config');
   const file = configArg === -1 ? undefined : process.argv[configArg + 1];
   const config = loadConfig({ file });
-  const logger = createLogger(config.logLevel);
+  const logger = configuredLogger(config);
   // Whatever one operation does wrong ends as an error in its own response; a promise rejection that
   // escaped every handler is logged as the bug it is, and the process goes on serving everyone else.
   process.on('unhandledRejection', (reason) => {

@@ -230,7 +230,8 @@ export const Config = strict({
   $schema: z.string().optional().meta(m('the JSON Schema an editor checks the file against (gateway.config.schema.json)')),
   host: str().default('127.0.0.1').meta(m('interface to listen on; 0.0.0.0 to serve a network', { env: 'HOST' })),
   port: int(0, 65535).default(3000).meta(m('0 picks a free one', { env: 'PORT' })),
-  logLevel: oneOf(LOG_LEVELS).default('info').meta(m('JSON lines on stderr; one per request and per REST call at info', { env: 'LOG_LEVEL', shown: '`info` (`warn` in production)' })),
+  logLevel: oneOf(LOG_LEVELS).default('info').meta(m('lines on stderr: one per request and per REST call at info, each request\'s headers (secrets redacted) at debug', { env: 'LOG_LEVEL', shown: '`info` (`warn` in production)' })),
+  logFormat: oneOf(['auto', 'json', 'pretty']).default('auto').meta(m('pretty lines at a terminal, JSON lines otherwise (auto); or always one', { env: 'LOG_FORMAT', shown: '`auto` (`json` in production)' })),
   graphql: Graphql.prefault({}),
   cors: strict({
     origins: list(str().refine((o) => o !== '*', { error: 'a wildcard origin is not allowed; list the origins that may call the gateway' }).pipe(httpUrl()).transform((o) => new URL(o).origin)).default([]).meta(m('origins that may call from a browser; no CORS headers unless listed', { env: 'CORS_ORIGINS', shown: 'none' })),

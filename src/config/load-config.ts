@@ -29,7 +29,7 @@ const DEFAULT_ROUTES = [
   { prefix: '/movies', service: 'movies', access: { GET: 'public', '*': { scopes: [['movies:write']] } } },
 ];
 /** What NODE_ENV=production changes before the file and the environment. */
-const PRODUCTION_PRESET = { logLevel: 'warn', graphql: { graphiql: false, devExtensions: false, introspection: false, fieldSuggestions: false }, auth: { devKey: false } };
+const PRODUCTION_PRESET = { logLevel: 'warn', logFormat: 'json', graphql: { graphiql: false, devExtensions: false, introspection: false, fieldSuggestions: false }, auth: { devKey: false } };
 
 export interface LoadConfigOptions {
   /** Config file path; default: $GATEWAY_CONFIG, else `gateway.config.json` in `cwd` if it exists. */

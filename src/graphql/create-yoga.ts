@@ -34,6 +34,8 @@ import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
 /** Passed by the HTTP server with each request; useAuthentication adds the identity. */
 export interface ServerContext {
   requestId: string;
+  /** The request's logger: its lines carry the request id. */
+  log?: Logger;
   identity?: Identity | undefined;
   /** Node's response, which Yoga's node adapter passes along: its closing ends the operation's calls. */
   res?: ServerResponse;
@@ -60,10 +62,11 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
   return createYoga<ServerContext, ResolverContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: ({ requestId, identity, res, request }) => ({
+    context: ({ requestId, log, identity, res, request }) => ({
       identity,
       rest: new RestScope(upstream, owners, {
         requestId,
+        log,
         trace,
         headers: (service: string) => callHeaders(config.services[service]!, identity, config.auth.identityHeaders, (name) => request.headers.get(name) ?? undefined),
         maxCalls: graphql.cost.runtimeMaxCalls,

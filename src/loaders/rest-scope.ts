@@ -4,6 +4,7 @@
 // REST calls made. A new scope per request: nothing here is shared across requests or users.
 import DataLoader from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
@@ -13,6 +14,8 @@ import { RequestCache } from './request-cache.ts';
 
 export interface RestScopeOptions {
   requestId: string;
+  /** The request's logger: its lines carry the request id. */
+  log?: Logger | undefined;
   /** Keep the list of calls made (dev mode). */
   trace: boolean;
   /** The headers every call to a service carries: forwarded, configured, identity (policy/call-headers.ts). */
@@ -30,6 +33,7 @@ export interface RestScopeOptions {
 
 export class RestScope {
   readonly requestId: string;
+  readonly log: Logger | undefined;
   /** The calls made so far, when tracing (dev mode); undefined otherwise. */
   readonly calls: CallRecord[] | undefined;
   /** The weighted calls started so far (refused ones not counted). */
@@ -60,6 +64,7 @@ export class RestScope {
     this.#levels = options.batchWaitMs ? new LevelScheduler(options.batchWaitMs) : undefined;
     this.#loaderOptions = this.#levels ? { maxBatchSize: Number.MAX_SAFE_INTEGER, batchScheduleFn: this.#levels.schedule } : { maxBatchSize: Number.MAX_SAFE_INTEGER };
     this.requestId = options.requestId;
+    this.log = options.log;
     this.calls = options.trace ? [] : undefined;
     const calls = this.calls;
     this.#onCall = calls ? (record) => calls.push(record) : undefined;
@@ -135,7 +140,7 @@ export class RestScope {
     this.spent += weight;
     this.#levels?.started();
     try {
-      return await this.#client.call(service, { method, path, body, requestId: this.requestId, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
+      return await this.#client.call(service, { method, path, body, requestId: this.requestId, log: this.log, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;

@@ -22,13 +22,12 @@ export interface PassthroughOptions {
   config: GatewayConfig;
   guard: PassthroughGuard;
   upstream: UpstreamClient;
-  logger: Logger;
 }
 
 /** Handles the request if a route matches its path; returns false when none does. */
-export type Passthrough = (req: IncomingMessage, res: ServerResponse, requestId: string, path: string, search: string) => boolean;
+export type Passthrough = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, path: string, search: string) => boolean;
 
-export function createPassthrough({ config, guard, upstream, logger }: PassthroughOptions): Passthrough {
+export function createPassthrough({ config, guard, upstream }: PassthroughOptions): Passthrough {
   const owned = ownedHeaders(config.auth, config.passthrough.ownedHeaders);
   const max = config.passthrough.maxBodyBytes;
 
@@ -39,12 +38,12 @@ export function createPassthrough({ config, guard, upstream, logger }: Passthrou
     }
     sendJsonError(res, refusal.code, refusal.message, requestId, close ? { ...refusal.headers, connection: 'close' } : refusal.headers);
   };
-  const unexpected = (res: ServerResponse, requestId: string, where: string, err: unknown): void => {
-    logger.error(`unexpected error in ${where}`, { requestId, error: (err as Error)?.stack ?? String(err) });
+  const unexpected = (res: ServerResponse, requestId: string, log: Logger, where: string, err: unknown): void => {
+    log.error(`unexpected error in ${where}`, { error: (err as Error)?.stack ?? String(err) });
     refuse(res, { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' }, requestId, true);
   };
 
-  const stream = (req: IncomingMessage, res: ServerResponse, requestId: string, search: string, admission: Admission): void => {
+  const stream = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, search: string, admission: Admission): void => {
     if (!admission.admitted) return refuse(res, admission.refusal, requestId, admission.close);
     if (res.destroyed) return; // the client left while it was being admitted
     const { route, upstreamPath, identity } = admission;
@@ -68,21 +67,21 @@ export function createPassthrough({ config, guard, upstream, logger }: Passthrou
     const added = callHeaders(service, identity, config.auth.identityHeaders);
     if (added) Object.assign(headers, added);
     upstream
-      .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, requestId, signal: gone.signal, raw: { headers, body } })
+      .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, requestId, log, signal: gone.signal, raw: { headers, body } })
       .then((answer) => {
         const raw = answer.raw!;
         res.writeHead(answer.status, clientResponseHeaders(raw.headers));
         // pipe() with explicit error handling rather than stream.pipeline(), which allocates an
         // AbortController per call and aborts it (building a DOMException) when the copy ends.
         raw.body.once('error', (err: Error) => {
-          if (!gone.signal.aborted) logger.warn('passthrough answer cut short', { requestId, service: route.service, error: err.message });
+          if (!gone.signal.aborted) log.warn('passthrough answer cut short', { service: route.service, error: err.message });
           res.destroy(err);
         });
         raw.body.pipe(res);
       })
       .catch((err: unknown) => {
         if (limit?.exceeded) return refuse(res, { code: 'PAYLOAD_TOO_LARGE', message: `the request body is over the limit of ${max} bytes` }, requestId, true);
-        if (!(err instanceof UpstreamFailure)) return unexpected(res, requestId, 'the passthrough', err);
+        if (!(err instanceof UpstreamFailure)) return unexpected(res, requestId, log, 'the passthrough', err);
         if (err.kind === 'cancelled') return res.destroy();
         const code = failureCode(err);
         const retry = code === 'SERVICE_UNAVAILABLE' ? { 'retry-after': String(Math.max(1, Math.ceil(service.breaker.resetTimeoutMs / 1000))) } : undefined;
@@ -90,16 +89,16 @@ export function createPassthrough({ config, guard, upstream, logger }: Passthrou
       });
   };
 
-  return (req, res, requestId, path, search) => {
+  return (req, res, requestId, log, path, search) => {
     const admission = guard(req, path, search);
     if (admission === undefined) return false;
     if (admission instanceof Promise) {
       admission.then(
-        (a) => stream(req, res, requestId, search, a),
-        (err: unknown) => unexpected(res, requestId, 'the passthrough guard', err),
+        (a) => stream(req, res, requestId, log, search, a),
+        (err: unknown) => unexpected(res, requestId, log, 'the passthrough guard', err),
       );
     } else {
-      stream(req, res, requestId, search, admission);
+      stream(req, res, requestId, log, search, admission);
     }
     return true;
   };

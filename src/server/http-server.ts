@@ -34,12 +34,13 @@ function splitTarget(url: string | undefined): [path: string, search: string] {
 export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger }: HttpServerOptions): Server {
   const html = landingHtml(config);
   const logRequests = logger.enabled('info');
+  const logHeaders = logger.enabled('debug');
 
-  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): void => {
     const [path, search] = splitTarget(req.url);
     if (path === '/graphql') {
       // requestListener passes extra arguments on as the server context; its type lists only two.
-      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string }) => unknown)(req, res, { requestId });
+      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string; log: Logger }) => unknown)(req, res, { requestId, log });
       return;
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -48,7 +49,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
       readiness(upstream, limiter).then(
         ({ ready, body }) => sendJson(res, ready ? 200 : 503, body),
         (err: unknown) => {
-          logger.error('readiness probe failed', { requestId, error: String(err) });
+          log.error('readiness probe failed', { error: String(err) });
           sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
         },
       );
@@ -62,7 +63,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
       }
       return sendJson(res, 200, landingJson(config));
     }
-    if (passthrough(req, res, requestId, path, search)) return;
+    if (passthrough(req, res, requestId, log, path, search)) return;
     sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
   };
 
@@ -76,16 +77,19 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
   }, (req, res) => {
     const requestId = requestIdOf(req, config.trustRequestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    // One logger per request: every line it writes (the request's, its REST calls') carries its id.
+    const log = logger.child({ requestId });
     if (logRequests) {
       const started = performance.now();
+      if (logHeaders) log.debug('request headers', { method: req.method, headers: req.headers });
       res.once('finish', () => {
-        logger.info('request', { requestId, method: req.method, path: splitTarget(req.url)[0].slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
+        log.info('request', { method: req.method, path: splitTarget(req.url)[0].slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
       });
     }
     try {
-      handle(req, res, requestId);
+      handle(req, res, requestId, log);
     } catch (err) {
-      logger.error('unexpected error in the HTTP server', { requestId, error: (err as Error).stack ?? String(err) });
+      log.error('unexpected error in the HTTP server', { error: (err as Error).stack ?? String(err) });
       if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
       else res.destroy();
     }

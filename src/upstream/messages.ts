@@ -2,6 +2,7 @@
 // layer and by its callers, importing nothing of it.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Logger } from '../logger.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -13,6 +14,8 @@ export interface UpstreamRequest {
   /** Sent as JSON when present. */
   body?: unknown;
   requestId: string;
+  /** The request's logger (its lines carry the request id); the client's own when there is no request. */
+  log?: Logger | undefined;
   /** Headers the gateway adds to a JSON call: the caller's identity. */
   headers?: Readonly<Record<string, string>> | undefined;
   /**

@@ -122,8 +122,9 @@ export class UpstreamClient {
       // A JSON call is over here; a streamed answer still flows, and its caller's abort must end it.
       if (!request.raw) caller?.removeEventListener('abort', onCallerAbort);
       clearTimeout(timer);
-      const log = this.#logger.enabled('info');
-      if (onCall || log) {
+      const log = request.log ?? this.#logger;
+      const logging = log.enabled('info');
+      if (onCall || logging) {
         const record: CallRecord = {
           service: serviceName,
           method: request.method as HttpMethod,
@@ -133,7 +134,7 @@ export class UpstreamClient {
           ms: Math.round((performance.now() - started) * 100) / 100,
         };
         onCall?.(record);
-        if (log) this.#logger.info('upstream call', { requestId: request.requestId, ...record });
+        if (logging) log.info('upstream call', request.log ? { ...record } : { requestId: request.requestId, ...record });
       }
     }
   }

@@ -174,7 +174,7 @@ describe('warnOnly: a limit rolled out logs and lets the operation run', () => {
   beforeAll(async () => {
     stack = await startStack({
       config: { graphql: { limits: { depth: 2, warnOnly: ['depth'] }, cost: { maxItems: 5, warnOnly: true } } },
-      logger: createLogger('warn', (line) => lines.push(line)),
+      logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
     });
   });
   afterAll(() => stack.close());

@@ -24,7 +24,7 @@ describe('a service\'s configured headers: an API key from the environment', () 
     api = await startJsonServer(join(FIXTURES, 'json-server/db.json'), { apiKey: API_KEY });
     stack = await startStack({
       env: { PEOPLE_API_KEY: API_KEY },
-      logger: createLogger('debug', (line) => lines.push(line)),
+      logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
       config: {
         services: { people: { urls: [api.url], schema: join(FIXTURES, 'json-server/people.graphql'), headers: { 'X-Api-Key': '${env:PEOPLE_API_KEY}' } } },
         routes: [{ prefix: '/people', service: 'people', access: 'public' }],
@@ -108,7 +108,7 @@ describe('client headers and a field\'s own headers', () => {
 
 describe('what start-up refuses', () => {
   const start = (services: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => () =>
-    createGateway(loadConfig({ envFile: false, env, cwd: ROOT, overrides: { services: { users: { urls: ['http://127.0.0.1:9'], schema: 'schema/users.graphql', ...services } } } }), { logger: createLogger('silent') });
+    createGateway(loadConfig({ envFile: false, env, cwd: ROOT, overrides: { services: { users: { urls: ['http://127.0.0.1:9'], schema: 'schema/users.graphql', ...services } } } }), { logger: createLogger({ level: 'silent' }) });
 
   it('a secret that is not set, naming the variable and nothing else', () => {
     expect(start({ headers: { 'x-api-key': 'Key ${env:USERS_KEY}' } })).toThrow(new ConfigError('services/users/headers/x-api-key: ${env:USERS_KEY} is not set'));

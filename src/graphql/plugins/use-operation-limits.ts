@@ -91,14 +91,15 @@ export function useOperationLimits({ limits, cost, costModel, ignoreIntrospectio
       const analysis = analyze(args.document, args.operationName);
       if (!analysis) return; // execution reports the missing operation itself
       const context = args.contextValue;
-      const requestId = context.rest?.requestId;
+      // The request's own logger carries its id; without a scope (tests of the plugin alone), the gateway's.
+      const log = context.rest?.log ?? logger;
       const errors: GraphQLError[] = [];
       for (const check of CHECKS) {
         const found = analysis.shape[check.name];
         const limit = limits[check.name];
         if (found <= limit) continue;
         const message = `The operation ${check.what(count(found))}, over the limit of ${limit} (graphql.limits.${check.name}).`;
-        if (warnOnly.has(check.name)) logger.warn('operation over a limit (warn only)', { requestId, limit: check.name, max: limit, found: safe(found) });
+        if (warnOnly.has(check.name)) log.warn('operation over a limit (warn only)', { limit: check.name, max: limit, found: safe(found) });
         else errors.push(refusal(check.code, message, { limit, found: safe(found) }));
       }
       if (errors.length > 0) return setResultAndStopExecution({ errors });
@@ -124,7 +125,7 @@ export function useOperationLimits({ limits, cost, costModel, ignoreIntrospectio
           : `return ${count(estimate.items)} items, over the limit of ${cost.maxItems} (graphql.cost.maxItems)`;
         const extensions = { cost: { calls: safe(estimate.calls), items: safe(estimate.items) }, limit: { calls: cost.maxCalls, items: cost.maxItems } };
         if (!cost.warnOnly) return setResultAndStopExecution({ errors: [refusal('COST_LIMIT_EXCEEDED', `The operation could ${over} in the worst case; ask for fewer or smaller lists.`, extensions)] });
-        logger.warn('operation over the cost budget (warn only)', { requestId, ...extensions });
+        log.warn('operation over the cost budget (warn only)', extensions);
       }
       context.costEstimate = estimate;
     },

@@ -6,7 +6,7 @@ import { createLogger } from '../../../src/logger.ts';
 
 describe('maskError', () => {
   const lines: string[] = [];
-  const mask = createMaskError(createLogger('error', (line) => lines.push(line)));
+  const mask = createMaskError(createLogger({ level: 'error', write: (line) => lines.push(line) }));
 
   it('lets coded gateway errors through unchanged', () => {
     const error = new GraphQLError('movies service failed (HTTP 500)', { originalError: gatewayGraphQLError('UPSTREAM_ERROR', 'x', 'movies') });

@@ -53,7 +53,7 @@ describe('the passthrough guard', () => {
   });
 
   it('rate-limits per route and caller through the same step as GraphQL operations', async () => {
-    const limiter = new RateLimiter(config.rateLimit, createLogger('silent'));
+    const limiter = new RateLimiter(config.rateLimit, createLogger({ level: 'silent' }));
     try {
       const limited = createPassthroughGuard({ config, authenticate, limiter, clientAddress: () => '10.0.0.1' });
       expect(await limited(request('GET'), '/users/1', '')).toMatchObject({ admitted: true, limitHeaders: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0' } });

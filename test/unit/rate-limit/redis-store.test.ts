@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function connectedStore(): Promise<RedisStore> {
-  const store = new RedisStore(redis.url, { maxEntries: 100, logger: createLogger('silent') });
+  const store = new RedisStore(redis.url, { maxEntries: 100, logger: createLogger({ level: 'silent' }) });
   stores.push(store);
   // Connecting to a local socket takes a few turns of the event loop; a bounded number of them.
   for (let i = 0; i < 1000 && store.state !== 'ready'; i++) await new Promise((r) => setImmediate(r));
@@ -71,7 +71,7 @@ describe('RedisStore', () => {
 
   it('fails fast with StoreUnavailable while Redis is down', async () => {
     const own = await startRedis();
-    const store = new RedisStore(own.url, { maxEntries: 100, logger: createLogger('silent') });
+    const store = new RedisStore(own.url, { maxEntries: 100, logger: createLogger({ level: 'silent' }) });
     stores.push(store);
     await own.stop();
     await expect(store.getForIdentity(call('dave'))).rejects.toBeInstanceOf(StoreUnavailable);
