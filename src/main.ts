@@ -18,8 +18,23 @@ async function main(): Promise<void> {
   const gateway = createGateway(config, { logger });
   const url = await gateway.listen();
   console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
-  const stop = (): void => {
-    gateway.close().then(() => process.exit(0), () => process.exit(1));
+  // SIGTERM (an orchestrator): the full drain. SIGINT (Ctrl-C at a terminal): no delay, requests in
+  // flight still finish. A second signal exits at once.
+  const stop = (signal: NodeJS.Signals): void => {
+    process.once(signal, () => process.exit(1));
+    logger.info('draining', { signal, delayMs: signal === 'SIGTERM' ? config.drainDelayMs : 0, timeoutMs: config.shutdownTimeoutMs });
+    gateway.drain(signal === 'SIGTERM' ? {} : { delayMs: 0 }).then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error('drain failed', { error: (err as Error)?.stack ?? String(err) });
+        logger.flush();
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

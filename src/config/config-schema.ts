@@ -236,8 +236,18 @@ export const Config = strict({
   cors: strict({
     origins: list(str().refine((o) => o !== '*', { error: 'a wildcard origin is not allowed; list the origins that may call the gateway' }).pipe(httpUrl()).transform((o) => new URL(o).origin)).default([]).meta(m('origins that may call from a browser; no CORS headers unless listed', { env: 'CORS_ORIGINS', shown: 'none' })),
   }).prefault({}),
+  metrics: strict({
+    enabled: bool().default(true).meta(m('Prometheus metrics (README "Operations")', { env: 'METRICS_ENABLED' })),
+    path: str().refine((p) => p.startsWith('/') && !RESERVED.includes(p), { error: (iss) => `expected a path such as "/metrics", not one the gateway answers itself, got ${JSON.stringify(iss.input)}` }).default('/metrics').meta(m('where the metrics are served')),
+    port: int(0, 65535).optional().meta(m('a separate admin port for the metrics (and /healthz, /readyz); none: the main port', { env: 'METRICS_PORT', shown: 'none (the main port)' })),
+    host: str().optional().meta(m('the admin port\'s interface', { shown: 'the main host' })),
+    maxOperationNames: int(1, 10_000).default(100).meta(m('distinct operation names kept as labels; later ones are counted as "other"')),
+    processMetrics: bool().default(true).meta(m('Node\'s process metrics: CPU, memory, event loop lag, GC')),
+  }).prefault({}),
   trustRequestId: bool().default(true).meta(m('accept a well-formed X-Request-Id, else mint one')),
   maxHeaderBytes: size(1024, 1024 ** 2).prefault('16KiB').meta(m('larger request heads get 431')),
+  drainDelay: duration().prefault('5s').meta(m('after SIGTERM, how long /readyz answers 503 while new connections are still accepted, so a load balancer stops sending first')),
+  shutdownTimeout: duration(100).prefault('25s').meta(m('after SIGTERM, the whole drain (drainDelay included): requests still in flight then are cut; keep it under the orchestrator\'s grace period')),
   requestTimeout: duration(100).prefault('2m').meta(m('time a client has to send a whole request, body included (408)')),
   services: z.record(z.string().regex(SERVICE_NAME), Service, {
     error: (iss) => (iss.code === 'invalid_key' ? 'a service name is lower case letters, digits and _ (it names the service in errors and env variables)' : `expected an object, got ${JSON.stringify(iss.input)}`),
@@ -249,7 +259,9 @@ export const Config = strict({
   }).prefault({}),
   auth: Auth.prefault({}),
   rateLimit: RateLimit.prefault({}),
-}).transform(inMs(['requestTimeout']));
+}).superRefine((c, ctx) => {
+  if (c.drainDelay >= c.shutdownTimeout) ctx.addIssue({ code: 'custom', path: ['drainDelay'], message: `the drain delay (${c.drainDelay} ms) must be shorter than shutdownTimeout (${c.shutdownTimeout} ms)` });
+}).transform(inMs(['requestTimeout', 'drainDelay', 'shutdownTimeout']));
 
 export type ParsedConfig = z.output<typeof Config>;
 /** The configuration the gateway runs with: every route resolved (loadConfig). */

@@ -173,6 +173,7 @@ function checkAcrossKeys(config: ParsedConfig, production: boolean, defaultRoute
     ...rest,
     routes: routes.map((route): RouteConfig => {
       if (!services.includes(route.service)) throw new ConfigError(`routes: the route ${route.prefix} goes to service "${route.service}", which is not configured (configured: ${services.join(', ')})`);
+      if (config.metrics.enabled && config.metrics.port === undefined && route.prefix === config.metrics.path) throw new ConfigError(`routes: the route ${route.prefix} takes the metrics path; set metrics.path, or metrics.port to serve them on an admin port`);
       // A route's budgets are the rateLimit.routes ones, but for what it sets itself; false: none.
       const own = route.rateLimit;
       const rateLimit = own === false ? false : {

@@ -5,9 +5,8 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.ts';
-import type { Identity } from '../auth/identity.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import type { EntityOwner } from '../loaders/batch-load.ts';
 import { RestScope } from '../loaders/rest-scope.ts';
@@ -29,17 +28,12 @@ import { useIntrospectionDisabled } from './plugins/use-introspection-control.ts
 import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
+import { useMetrics } from './plugins/use-metrics.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
+import type { ServerContext } from './server-context.ts';
 
-/** Passed by the HTTP server with each request; useAuthentication adds the identity. */
-export interface ServerContext {
-  requestId: string;
-  /** The request's logger: its lines carry the request id. */
-  log?: Logger;
-  identity?: Identity | undefined;
-  /** Node's response, which Yoga's node adapter passes along: its closing ends the operation's calls. */
-  res?: ServerResponse;
-}
+export type { ServerContext } from './server-context.ts';
 
 export type GatewayYoga = YogaServerInstance<ServerContext, ResolverContext>;
 
@@ -53,9 +47,10 @@ export interface CreateYogaOptions {
   upstream: UpstreamClient;
   config: GatewayConfig;
   logger: Logger;
+  metrics?: GatewayMetrics | undefined;
 }
 
-export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger }: CreateYogaOptions): GatewayYoga {
+export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics }: CreateYogaOptions): GatewayYoga {
   const graphql = config.graphql;
   const trace = graphql.devExtensions;
   const origins = config.cors.origins;
@@ -109,6 +104,7 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
       useGraphQlJit(),
       ...(graphql.compile ? [useCompiledOperations(graphql.compile, logger)] : []),
       ...(trace ? [useUpstreamTrace()] : []),
+      ...(metrics ? [useMetrics(metrics)] : []),
     ],
   });
 }

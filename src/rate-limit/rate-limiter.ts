@@ -6,6 +6,7 @@
 import { getGraphQLRateLimiter } from 'graphql-rate-limit';
 import type { LimitConfig, RateLimitConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { StoreConflict, StoreUnavailable, type LimitStore } from './limit-store.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore, type RedisState } from './redis-store.ts';
@@ -40,10 +41,12 @@ export class RateLimiter {
   readonly #redis: RedisStore | undefined;
   readonly #policy: RateLimitConfig['onStoreDown'];
   readonly #logger: Logger;
+  readonly #metrics: GatewayMetrics | undefined;
   #lastWarning = 0;
 
-  constructor(config: RateLimitConfig, logger: Logger) {
+  constructor(config: RateLimitConfig, logger: Logger, metrics?: GatewayMetrics) {
     this.#logger = logger;
+    this.#metrics = metrics;
     this.#policy = config.onStoreDown;
     const memory = new MemoryStore({ maxEntries: config.maxEntries });
     if (config.redisUrl) {
@@ -60,7 +63,14 @@ export class RateLimiter {
     return this.#redis ? { store: 'redis', state: this.#redis.state, onDown: this.#policy } : { store: 'memory' };
   }
 
+  /** `what` names the limit: "graphql", "route:/users", "field:Query.search" (refusals are counted by it). */
   async check(who: string, what: string, limit: LimitConfig): Promise<LimitDecision> {
+    const decision = await this.#check(who, what, limit);
+    if (!decision.allowed) this.#metrics?.rateLimitRefusal(what, decision.storeDown ? 'store_down' : 'over_budget');
+    return decision;
+  }
+
+  async #check(who: string, what: string, limit: LimitConfig): Promise<LimitDecision> {
     try {
       return await this.#decide(this.#primary, who, what, limit);
     } catch (err) {

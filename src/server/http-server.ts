@@ -7,10 +7,13 @@ import type { GatewayConfig } from '../config/config-schema.ts';
 import { HTTP_STATUS, type GatewayErrorCode } from '../errors.ts';
 import type { GatewayYoga } from '../graphql/create-yoga.ts';
 import type { Logger } from '../logger.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Passthrough } from '../passthrough/proxy.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
+import type { DrainState } from './drain.ts';
 import { healthBody, readiness } from './health.ts';
+import { serveMetrics } from './metrics-endpoint.ts';
 import { landingHtml, landingJson } from './landing.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.ts';
 import { sendJson, sendJsonError } from '../http/send-json.ts';
@@ -22,7 +25,14 @@ export interface HttpServerOptions {
   upstream: UpstreamClient;
   limiter?: RateLimiter | undefined;
   logger: Logger;
+  /** Served at config.metrics.path here, unless an admin port serves them. */
+  metrics?: GatewayMetrics | undefined;
+  /** Set on SIGTERM: /readyz answers 503 from then on. */
+  drain: DrainState;
 }
+
+/** What answered a request, as the metrics label it. */
+type Handler = 'graphql' | 'passthrough' | 'gateway' | 'metrics' | 'not_found';
 
 /** The request target split once into its path and its query string ("?a=1", or ""). */
 function splitTarget(url: string | undefined): [path: string, search: string] {
@@ -31,21 +41,33 @@ function splitTarget(url: string | undefined): [path: string, search: string] {
   return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q)];
 }
 
-export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger }: HttpServerOptions): Server {
+export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain }: HttpServerOptions): Server {
   const html = landingHtml(config);
   const logRequests = logger.enabled('info');
   const logHeaders = logger.enabled('debug');
+  const metricsPath = metrics && config.metrics.port === undefined ? config.metrics.path : undefined;
 
-  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, startedAt: number): Handler => {
     const [path, search] = splitTarget(req.url);
     if (path === '/graphql') {
       // requestListener passes extra arguments on as the server context; its type lists only two.
-      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string; log: Logger }) => unknown)(req, res, { requestId, log });
-      return;
+      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string; log: Logger; startedAt: number }) => unknown)(req, res, { requestId, log, startedAt });
+      return 'graphql';
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (path === '/healthz' && isRead) return sendJson(res, 200, healthBody(upstream, limiter));
+    if (path === metricsPath && isRead) {
+      serveMetrics(res, metrics!, log);
+      return 'metrics';
+    }
+    if (path === '/healthz' && isRead) {
+      sendJson(res, 200, healthBody(upstream, limiter));
+      return 'gateway';
+    }
     if (path === '/readyz' && isRead) {
+      if (drain.draining) {
+        sendJson(res, 503, { status: 'draining' });
+        return 'gateway';
+      }
       readiness(upstream, limiter).then(
         ({ ready, body }) => sendJson(res, ready ? 200 : 503, body),
         (err: unknown) => {
@@ -53,18 +75,20 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
           sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
         },
       );
-      return;
+      return 'gateway';
     }
     if (path === '/' && isRead) {
       if ((req.headers.accept ?? '').includes('text/html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
         res.end(html);
-        return;
+      } else {
+        sendJson(res, 200, landingJson(config));
       }
-      return sendJson(res, 200, landingJson(config));
+      return 'gateway';
     }
-    if (passthrough(req, res, requestId, log, path, search)) return;
+    if (passthrough(req, res, requestId, log, path, search)) return 'passthrough';
     sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
+    return 'not_found';
   };
 
   const requestTimeout = config.requestTimeoutMs;
@@ -77,17 +101,25 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
   }, (req, res) => {
     const requestId = requestIdOf(req, config.trustRequestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    // Draining: this answer ends its connection, so the client's next request opens one elsewhere.
+    if (drain.draining) res.setHeader('connection', 'close');
     // One logger per request: every line it writes (the request's, its REST calls') carries its id.
     const log = logger.child({ requestId });
-    if (logRequests) {
-      const started = performance.now();
-      if (logHeaders) log.debug('request headers', { method: req.method, headers: req.headers });
-      res.once('finish', () => {
-        log.info('request', { method: req.method, path: splitTarget(req.url)[0].slice(0, 200), status: res.statusCode, ms: Math.round((performance.now() - started) * 100) / 100 });
-      });
-    }
+    const startedAt = performance.now();
+    let handler: Handler = 'gateway';
+    if (logHeaders) log.debug('request headers', { method: req.method, headers: req.headers });
+    drain.inFlight.add(res);
+    // 'close' comes after the answer is sent, or when the client left first (logged as 499).
+    res.once('close', () => {
+      drain.inFlight.delete(res);
+      if (!logRequests && !metrics) return;
+      const status = res.writableFinished ? res.statusCode : 499;
+      const ms = performance.now() - startedAt;
+      metrics?.httpRequest(handler, req.method ?? 'GET', status, ms / 1000);
+      if (logRequests) log.info('request', { method: req.method, path: splitTarget(req.url)[0].slice(0, 200), status, ms: Math.round(ms * 100) / 100 });
+    });
     try {
-      handle(req, res, requestId, log);
+      handler = handle(req, res, requestId, log, startedAt);
     } catch (err) {
       log.error('unexpected error in the HTTP server', { error: (err as Error).stack ?? String(err) });
       if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);

@@ -3,10 +3,11 @@
 // request id on every call, and one log line per call. Also reports instance state for /readyz.
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Call, CallContext } from './call.ts';
 import type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 import { composeCall } from './compose.ts';
-import { abortKind, failure, upstreamFailure } from './errors.ts';
+import { abortKind, failure, UpstreamFailure, upstreamFailure } from './errors.ts';
 import type { BreakerState } from './instance.ts';
 import type { CacheOutcome, CacheStats } from './response-cache.ts';
 import { ServiceRuntime } from './service-runtime.ts';
@@ -45,18 +46,30 @@ const PROBE_CACHE_MS = 1_000;
 export class UpstreamClient {
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #logger: Logger;
+  readonly #metrics: GatewayMetrics | undefined;
   readonly #call: Call = composeCall();
   #probe: { at: number; result: Promise<Record<string, ProbedInstance[]>> } | undefined;
 
-  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger) {
+  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics?: GatewayMetrics) {
     this.#logger = logger;
+    this.#metrics = metrics;
     for (const [name, config] of Object.entries(services)) {
       const runtime = new ServiceRuntime(name, config);
       this.#services.set(name, runtime);
       for (const instance of runtime.instances) {
-        instance.breaker.on('open', () => logger.warn('circuit opened', { service: name, instance: instance.url }));
-        instance.breaker.on('halfOpen', () => logger.info('circuit half open', { service: name, instance: instance.url }));
-        instance.breaker.on('close', () => logger.info('circuit closed', { service: name, instance: instance.url }));
+        const at = { service: name, instance: instance.url };
+        instance.breaker.on('open', () => {
+          logger.warn('circuit opened', at);
+          metrics?.breakerTransition(name, instance.url, 'open');
+        });
+        instance.breaker.on('halfOpen', () => {
+          logger.info('circuit half open', at);
+          metrics?.breakerTransition(name, instance.url, 'half_open');
+        });
+        instance.breaker.on('close', () => {
+          logger.info('circuit closed', at);
+          metrics?.breakerTransition(name, instance.url, 'closed');
+        });
       }
     }
   }
@@ -75,6 +88,7 @@ export class UpstreamClient {
       (extra) => this.#callService(service, extra ? { ...request, headers: { ...request.headers, ...extra } } : request, onCall && ((r) => onCall({ ...r, cache: outcome }))),
       (o) => (outcome = o),
     ).then((res) => {
+      this.#metrics?.cacheOutcome(serviceName, outcome);
       if (outcome === 'hit' || outcome === 'coalesced') onCall?.({ service: serviceName, method: 'GET', path: request.path, status: res.status, attempts: 0, ms: Math.round((performance.now() - started) * 100) / 100, cache: outcome });
       return res;
     });
@@ -111,17 +125,19 @@ export class UpstreamClient {
     const ctx: CallContext = { service, request, deadline: deadline.signal, attempt: 0 };
     const started = performance.now();
     let status = 0;
+    let failed: UpstreamFailure | undefined;
     try {
       const res = await this.#call(ctx);
       status = res.status;
       return res;
     } catch (err) {
-      throw upstreamFailure(serviceName, err);
+      throw (failed = upstreamFailure(serviceName, err));
     } finally {
       if (upload) upload.off('end', arm);
       // A JSON call is over here; a streamed answer still flows, and its caller's abort must end it.
       if (!request.raw) caller?.removeEventListener('abort', onCallerAbort);
       clearTimeout(timer);
+      this.#metrics?.upstreamCall(serviceName, ctx.instance?.url ?? 'none', request.method, status > 0 ? String(status) : (failed?.kind ?? 'unreachable'), (performance.now() - started) / 1000, ctx.attempt);
       const log = request.log ?? this.#logger;
       const logging = log.enabled('info');
       if (onCall || logging) {
