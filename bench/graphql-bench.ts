@@ -16,6 +16,7 @@ import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 import { profileFlags, stopAndSummarize } from './lib/profile-summary.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 import { createUserReviewsService } from '../test/fixtures/user-reviews/user-reviews-service.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -107,6 +108,11 @@ async function main(): Promise<void> {
   };
   const noLimits = await start('gateway (limits off)', node, [...buildGateway(ROOT), '--config', configFile('no-limits', { graphql: { limits: { enabled: false } } })], `http://127.0.0.1:${port + 14}`, { ...upstreamEnv, PORT: String(port + 14) }, '/healthz');
   const general = await start('gateway (compile off: graphql-jit only)', node, [...buildGateway(ROOT), '--config', configFile('general', { graphql: { compile: false } })], `http://127.0.0.1:${port + 19}`, { ...upstreamEnv, PORT: String(port + 19) }, '/healthz');
+  // What operations cost: the metrics (on by default), and a log line per request and per REST call (info).
+  const noMetrics = await start('gateway (metrics off)', node, [...buildGateway(ROOT), '--config', configFile('no-metrics', { metrics: { enabled: false } })], `http://127.0.0.1:${port + 24}`, { ...upstreamEnv, PORT: String(port + 24) }, '/healthz');
+  const sink = await startOtlpSink();
+  const traced = await start('gateway (tracing on, every request sampled)', node, buildGateway(ROOT), `http://127.0.0.1:${port + 26}`, { ...upstreamEnv, PORT: String(port + 26), OTEL_EXPORTER_OTLP_ENDPOINT: sink.url }, '/healthz');
+  const infoLogs = await start('gateway (logs at info, to a pipe)', node, [...buildGateway(ROOT), '--config', configFile('info-logs', { logLevel: 'info' })], `http://127.0.0.1:${port + 25}`, { ...upstreamEnv, PORT: String(port + 25) }, '/healthz');
   const cached = { cache: { enabled: true, coalesce: true } };
   const withCache = await start('gateway (cache and coalescing on)', node, [...buildGateway(ROOT), '--config', configFile('cache', { services: {
     users: { urls: [usersUrl], schema: join(ROOT, 'schema/users.graphql'), maxBatchSize: 1000, ...cached },
@@ -118,7 +124,7 @@ async function main(): Promise<void> {
   const ceiling = await start('ceiling (the bench query by hand, no GraphQL)', node, [join(work, 'ceiling/server.mjs')], `http://127.0.0.1:${port + 18}`, { ...upstreamEnv, PORT: String(port + 18) }, '/');
 
   const open = await measureBreakerOpen(usersUrl, work);
-  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, general, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, general, noLimits, noMetrics, traced, infoLogs, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
   // The gateway's profile covers its warm-up and rounds of the headline scenario.
   const profiled = profile ? await stopAndSummarize(gateway.child, profileDir) : undefined;
 
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
   }, 20);
   reviews.closeAllConnections();
   reviews.close();
+  sink.close();
   for (const proxy of proxies) {
     proxy.closeAllConnections();
     proxy.close();
@@ -158,6 +165,7 @@ async function main(): Promise<void> {
     '',
     `This gateway against the ceiling: ${fmt(headline[gateway.name]!.rps / headline[ceiling.name]!.rps, 2)}× its throughput, ${fmt(headline[gateway.name]!.p99 / headline[ceiling.name]!.p99, 2)}× its p99.`,
     `What the limits and the cost estimate cost: ${fmt((1 - headline[gateway.name]!.rps / headline[noLimits.name]!.rps) * 100, 1)} % of throughput (target under 3 %; a negative figure is the rounds' noise). Cache and coalescing stay off in every other row: each wrk connection sends the same query, which flatters them.`,
+    `What operations cost, against the gateway with metrics off: the metrics ${fmt((1 - headline[gateway.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} %, metrics and tracing (every request sampled, ${fmt(sink.bytes() / 1e6)} MB of spans exported in ${sink.exports()} batches) ${fmt((1 - headline[traced.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} % of throughput (target under 5 %); logs at info ${fmt((1 - headline[infoLogs.name]!.rps / headline[gateway.name]!.rps) * 100, 1)} % against the default (warn in production).`,
     '',
     'The same query with every upstream answer delayed 0-20 ms (jittered, so answers of one level arrive in different ticks):',
     '',

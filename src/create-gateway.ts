@@ -16,11 +16,12 @@ import { createPassthroughGuard } from './passthrough/guard.ts';
 import { createPassthrough } from './passthrough/proxy.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
 import { RateLimiter } from './rate-limit/rate-limiter.ts';
-import { createClientAddress } from './server/client-address.ts';
+import { createClientAddress, createFromTrustedProxy } from './server/client-address.ts';
 import { createAdminServer } from './server/admin-server.ts';
 import { drainServers, type DrainState } from './server/drain.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import { createTracing } from './tracing/tracer.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 
 export interface Gateway {
@@ -80,17 +81,19 @@ export interface CreateGatewayOptions {
 export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Gateway {
   const logger = options.logger ?? configuredLogger(config);
   const metrics = config.metrics.enabled ? new GatewayMetrics(config.metrics) : undefined;
+  const tracing = createTracing(config.tracing);
   const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger, metrics) : undefined;
   const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
   const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!) });
-  const upstream = new UpstreamClient(config.services, logger, metrics);
+  const upstream = new UpstreamClient(config.services, logger, { metrics, tracer: tracing?.tracer });
   metrics?.readInstancesFrom(() => upstream.report());
   const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
-  const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics });
+  const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced: tracing !== undefined });
   const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
   const passthrough = createPassthrough({ config, guard, upstream });
   const drain: DrainState = { draining: false, inFlight: new Set() };
-  const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain });
+  const fromTrustedProxy = createFromTrustedProxy(config.rateLimit.trustedProxies);
+  const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain, tracing, fromTrustedProxy });
   const adminServer = metrics && config.metrics.port !== undefined ? createAdminServer(metrics, config.metrics.path, logger) : undefined;
   let closing: Promise<void> | undefined;
   const stop = (delayMs: number, timeoutMs: number): Promise<void> =>
@@ -98,6 +101,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
       await drainServers(adminServer ? [server, adminServer] : [server], drain, delayMs, timeoutMs, logger);
       await upstream.close();
       await limiter?.close();
+      await tracing?.shutdown(); // the last spans exported
     })());
 
   return {

@@ -84,7 +84,7 @@ export function createLogger(options: LoggerOptions): Logger {
   // Asynchronous writes: lines that come while one is written go out together, in one system call.
   const destination: DestinationStream = options.write
     ? { write: options.write }
-    : options.level === 'silent' ? { write: () => {} } : (pretty ?? pino.destination({ dest: 2, sync: true }));
+    : options.level === 'silent' ? { write: () => {} } : (pretty ?? pino.destination({ dest: 2, sync: false }));
   return new PinoLogger(
     pino(
       {

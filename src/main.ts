@@ -4,6 +4,7 @@ import { loadConfig } from './config/load-config.ts';
 import { createGateway } from './create-gateway.ts';
 import { ConfigError } from './errors.ts';
 import { configuredLogger } from './logger.ts';
+import { prepareGraphiQL } from './graphql/graphiql.ts';
 
 async function main(): Promise<void> {
   const configArg = process.argv.indexOf('--config');
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   });
   const gateway = createGateway(config, { logger });
   const url = await gateway.listen();
+  // GraphiQL's files are read and compressed now, in the background, rather than for the first browser.
+  if (config.graphql.graphiql) prepareGraphiQL();
   console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
   // SIGTERM (an orchestrator): the full drain. SIGINT (Ctrl-C at a terminal): no delay, requests in
   // flight still finish. A second signal exits at once.

@@ -13,6 +13,8 @@ export const UPSTREAM_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'
 /** The JWS algorithms a key may be given; `none` is not among them. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 export const LIMIT_NAMES = ['depth', 'aliases', 'rootFields', 'directives', 'tokens', 'fields'] as const;
+/** OTEL_TRACES_SAMPLER's values. */
+export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 const HMAC = new Set(['HS256', 'HS384', 'HS512']);
 const SERVICE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
@@ -244,6 +246,18 @@ export const Config = strict({
     maxOperationNames: int(1, 10_000).default(100).meta(m('distinct operation names kept as labels; later ones are counted as "other"')),
     processMetrics: bool().default(true).meta(m('Node\'s process metrics: CPU, memory, event loop lag, GC')),
   }).prefault({}),
+  tracing: strict({
+    endpoint: httpUrl().optional().meta(m('the OTLP/HTTP traces endpoint; tracing is off without one (or with OTEL_SDK_DISABLED=true)', { env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', shown: 'none (off)' })),
+    headers: z.record(headerName, z.string()).default({}).meta(m('sent with each export (OTEL_EXPORTER_OTLP_HEADERS: "key=value,…")', { shown: 'none' })),
+    serviceName: str().default('rest-graphql-gateway').meta(m('service.name of the spans', { env: 'OTEL_SERVICE_NAME' })),
+    sampler: oneOf(SAMPLERS).default('parentbased_always_on').meta(m('which traces are kept: the OpenTelemetry sampler names; parentbased_*: a trusted caller\'s sampled flag decides', { env: 'OTEL_TRACES_SAMPLER' })),
+    samplerArg: num(0, 1).default(1).meta(m('the ratio for the traceidratio samplers', { env: 'OTEL_TRACES_SAMPLER_ARG' })),
+    acceptTraceparent: oneOf(['always', 'trusted-proxies', 'never']).default('always').meta(m('whose W3C traceparent continues a trace: any client, only rateLimit.trustedProxies, or nobody (a new trace per request)')),
+  }).prefault({}),
+  compression: strict({
+    enabled: bool().default(true).meta(m('compress GraphQL answers and GraphiQL\'s files (zstd, brotli or gzip, as the client accepts); the passthrough never')),
+    threshold: size(0, 1024 ** 3).prefault('1KiB').meta(m('smaller answers are sent as they are')),
+  }).prefault({}),
   trustRequestId: bool().default(true).meta(m('accept a well-formed X-Request-Id, else mint one')),
   maxHeaderBytes: size(1024, 1024 ** 2).prefault('16KiB').meta(m('larger request heads get 431')),
   drainDelay: duration().prefault('5s').meta(m('after SIGTERM, how long /readyz answers 503 while new connections are still accepted, so a load balancer stops sending first')),
@@ -277,6 +291,7 @@ export type LimitConfig = IdentityBudgets['authenticated'];
 export type OperationLimits = GatewayConfig['graphql']['limits'];
 export type CostLimits = GatewayConfig['graphql']['cost'];
 export type LimitName = (typeof LIMIT_NAMES)[number];
+export type TracingConfig = GatewayConfig['tracing'];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 export type UpstreamMethod = (typeof UPSTREAM_METHODS)[number];

@@ -20,6 +20,9 @@ export const SPECIAL_ENV: ReadonlyArray<{ variable: string; key?: string; does: 
   { variable: 'USER_SERVICE_URL', key: 'services.<name>.urls', does: 'services.users.urls (the seed gateway\'s name)' },
   { variable: 'MOVIE_SERVICE_URL', key: 'services.<name>.urls', does: 'services.movies.urls (the seed gateway\'s name)' },
   { variable: 'AUTH_HS256_SECRET', key: 'auth.keys', does: 'adds an HS256 key (at least 32 bytes)' },
+  { variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'tracing.endpoint', does: 'the OTLP/HTTP base URL; traces go to its /v1/traces' },
+  { variable: 'OTEL_EXPORTER_OTLP_HEADERS', key: 'tracing.headers', does: 'headers of each export, "key=value,…" (OTEL_EXPORTER_OTLP_TRACES_HEADERS wins)' },
+  { variable: 'OTEL_SDK_DISABLED', key: 'tracing.endpoint', does: '"true" turns tracing off whatever the endpoint' },
 ];
 
 /** Reads the process environment and, beneath it, a `.env` file if there is one. */

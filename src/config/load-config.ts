@@ -154,6 +154,15 @@ function applyEnv(layers: Layers, env: EnvSource): void {
     const m = /^SERVICE_([A-Z][A-Z0-9_]*)_URLS$/.exec(key);
     if (m) urls(m[1]!.toLowerCase(), v);
   }
+  // OpenTelemetry's own variables: the base endpoint gets the traces path, headers come as "k=v,k2=v2".
+  const otlp = env.get('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (otlp && !env.get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) layers.set(['tracing', 'endpoint'], `${otlp.value.trim().replace(/\/+$/, '')}/v1/traces`, { label: otlp.where, file: false });
+  const otlpHeaders = env.get('OTEL_EXPORTER_OTLP_TRACES_HEADERS') ?? env.get('OTEL_EXPORTER_OTLP_HEADERS');
+  if (otlpHeaders) {
+    const pairs = csv(otlpHeaders.value).map((pair) => pair.split('=').map((s) => decodeURIComponent(s.trim())));
+    layers.set(['tracing', 'headers'], Object.fromEntries(pairs.map(([k, ...v]) => [k!.toLowerCase(), v.join('=')])), { label: otlpHeaders.where, file: false });
+  }
+  if (env.get('OTEL_SDK_DISABLED')?.value.trim().toLowerCase() === 'true') layers.set(['tracing', 'endpoint'], undefined, { label: 'OTEL_SDK_DISABLED', file: false });
 }
 
 /** The rules that join keys: production's requirements, the default routes, routes to known services and their budgets. */

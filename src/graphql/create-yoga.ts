@@ -29,6 +29,8 @@ import { useOperationLimits } from './plugins/use-operation-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useJsonPostOnly } from './plugins/use-json-post-only.ts';
 import { useMetrics } from './plugins/use-metrics.ts';
+import { useCompression } from './plugins/use-compression.ts';
+import { useTracing } from './plugins/use-tracing.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { useUpstreamTrace } from './plugins/use-upstream-trace.ts';
 import type { ServerContext } from './server-context.ts';
@@ -48,20 +50,23 @@ export interface CreateYogaOptions {
   config: GatewayConfig;
   logger: Logger;
   metrics?: GatewayMetrics | undefined;
+  /** Whether requests carry spans (tracing on). */
+  traced?: boolean;
 }
 
-export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics }: CreateYogaOptions): GatewayYoga {
+export function createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced }: CreateYogaOptions): GatewayYoga {
   const graphql = config.graphql;
   const trace = graphql.devExtensions;
   const origins = config.cors.origins;
   return createYoga<ServerContext, ResolverContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: ({ requestId, log, identity, res, request }) => ({
+    context: ({ requestId, log, span, identity, res, request }) => ({
       identity,
       rest: new RestScope(upstream, owners, {
         requestId,
         log,
+        span,
         trace,
         headers: (service: string) => callHeaders(config.services[service]!, identity, config.auth.identityHeaders, (name) => request.headers.get(name) ?? undefined),
         maxCalls: graphql.cost.runtimeMaxCalls,
@@ -105,6 +110,8 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
       ...(graphql.compile ? [useCompiledOperations(graphql.compile, logger)] : []),
       ...(trace ? [useUpstreamTrace()] : []),
       ...(metrics ? [useMetrics(metrics)] : []),
+      ...(traced ? [useTracing()] : []),
+      ...(config.compression.enabled ? [useCompression(config.compression.threshold)] : []),
     ],
   });
 }

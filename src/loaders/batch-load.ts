@@ -14,8 +14,8 @@ import type { UpstreamResponse } from '../upstream/upstream-client.ts';
 export type EntityRecord = Record<string, unknown>;
 export type { EntityOwner } from '../sdl/entity-owner.ts';
 
-/** A GET through the request's scope; `weight` is what the call counts against the operation's cost budget. */
-export type Get = (service: string, path: string, weight: number) => Promise<UpstreamResponse>;
+/** A GET through the request's scope; `weight` is what the call counts against the operation's cost budget, `route` names it in traces. */
+export type Get = (service: string, path: string, weight: number, route: string) => Promise<UpstreamResponse>;
 /** A read sent as a POST (keys in the body): never deduplicated, never retried, and it clears nothing. */
 export type PostRead = (service: string, path: string, body: unknown, weight: number) => Promise<UpstreamResponse>;
 
@@ -65,8 +65,9 @@ export function entityBatchFn(owner: EntityOwner, get: Get, post?: PostRead): Ba
     const body = load.keys === 'BODY';
     const { query, perKey } = keyQuery(load.keys, load.batchParam);
     const prefix = `${load.batchPath}?`;
+    const route = `${load.batchPath}?${load.batchParam}={keys}`;
     const loadChunk = async (chunk: string[]): Promise<Array<EntityRecord | null | Error>> => {
-      const res = body && post ? await post(service, load.batchPath, { [load.batchParam]: chunk }, owner.weight) : await get(service, prefix + query(chunk), owner.weight);
+      const res = body && post ? await post(service, load.batchPath, { [load.batchParam]: chunk }, owner.weight) : await get(service, prefix + query(chunk), owner.weight, route);
       if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body, owner.errors);
       if (!Array.isArray(res.body) || (load.match === 'POSITION' && res.body.length !== chunk.length)) {
         throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered a batch of ${chunk.length} ${owner.typeName} ids with ${Array.isArray(res.body) ? 'a different count' : 'something else than a list'}`, service);
@@ -91,7 +92,7 @@ export function entityBatchFn(owner: EntityOwner, get: Get, post?: PostRead): Ba
     mapConcurrently(keys, owner.maxConcurrency, async (key) => {
       const path = load.path({ key });
       if (path === undefined) return null;
-      const res = await get(service, path, owner.weight).catch((err: Error) => err);
+      const res = await get(service, path, owner.weight, load.route).catch((err: Error) => err);
       if (res instanceof Error) return res;
       if (res.status === 404) return null;
       if (res.status < 200 || res.status > 299) return restError(service, res.status, res.body, owner.errors);
@@ -139,8 +140,9 @@ export interface GroupedCall extends GroupedSpec {
 export function groupedBatchFn(call: GroupedCall, get: Get): BatchLoadFn<string, unknown[]> {
   const prefix = `${call.base}${call.base.includes('?') ? '&' : '?'}`;
   const { query, perKey } = keyQuery(call.keys, call.param);
+  const route = `${call.base.split('?')[0]}?${call.param}={keys}`;
   const loadChunk = async (chunk: string[]): Promise<unknown[][]> => {
-    const res = await get(call.service, prefix + query(chunk), call.weight);
+    const res = await get(call.service, prefix + query(chunk), call.weight, route);
     if (res.status < 200 || res.status > 299) throw restError(call.service, res.status, res.body, call.errors);
     const items = readPath(res.body, call.select ?? []);
     if (!Array.isArray(items)) throw gatewayGraphQLError('UPSTREAM_ERROR', `${call.service} service answered a batched list with something else`, call.service);

@@ -4,6 +4,7 @@
 // REST calls made. A new scope per request: nothing here is shared across requests or users.
 import DataLoader from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from '../logger.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
@@ -16,6 +17,8 @@ export interface RestScopeOptions {
   requestId: string;
   /** The request's logger: its lines carry the request id. */
   log?: Logger | undefined;
+  /** The request's span, when tracing: each REST call's span goes under it. */
+  span?: Span | undefined;
   /** Keep the list of calls made (dev mode). */
   trace: boolean;
   /** The headers every call to a service carries: forwarded, configured, identity (policy/call-headers.ts). */
@@ -34,6 +37,7 @@ export interface RestScopeOptions {
 export class RestScope {
   readonly requestId: string;
   readonly log: Logger | undefined;
+  readonly span: Span | undefined;
   /** The calls made so far, when tracing (dev mode); undefined otherwise. */
   readonly calls: CallRecord[] | undefined;
   /** The weighted calls started so far (refused ones not counted). */
@@ -51,9 +55,9 @@ export class RestScope {
   readonly #signal: AbortSignal | undefined;
   readonly #levels: LevelScheduler | undefined;
   readonly #loaderOptions: { maxBatchSize: number; batchScheduleFn?: (callback: () => void) => void };
-  readonly #get = (service: string, path: string, weight: number, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> =>
-    this.#gets.get(headers ? `${service} ${path} ${JSON.stringify(headers)}` : `${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight, headers));
-  readonly #postRead = (service: string, path: string, body: unknown, weight: number): Promise<UpstreamResponse> => this.#send(service, 'POST', path, body, weight);
+  readonly #get = (service: string, path: string, weight: number, route: string, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> =>
+    this.#gets.get(headers ? `${service} ${path} ${JSON.stringify(headers)}` : `${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight, route, headers));
+  readonly #postRead = (service: string, path: string, body: unknown, weight: number): Promise<UpstreamResponse> => this.#send(service, 'POST', path, body, weight, path);
 
   constructor(client: UpstreamClient, owners: ReadonlyMap<string, EntityOwner>, options: RestScopeOptions) {
     this.#serviceHeaders = options.headers;
@@ -65,6 +69,7 @@ export class RestScope {
     this.#loaderOptions = this.#levels ? { maxBatchSize: Number.MAX_SAFE_INTEGER, batchScheduleFn: this.#levels.schedule } : { maxBatchSize: Number.MAX_SAFE_INTEGER };
     this.requestId = options.requestId;
     this.log = options.log;
+    this.span = options.span;
     this.calls = options.trace ? [] : undefined;
     const calls = this.calls;
     this.#onCall = calls ? (record) => calls.push(record) : undefined;
@@ -76,13 +81,13 @@ export class RestScope {
   }
 
   /** One REST call; GETs are deduplicated within the request, and any write clears what was read. */
-  call(service: string, method: HttpMethod, path: string, body?: unknown, weight = 1, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> {
-    if (method === 'GET') return this.#get(service, path, weight, headers);
+  call(service: string, method: HttpMethod, path: string, body?: unknown, weight = 1, headers?: Readonly<Record<string, string>>, route = path.split('?')[0]!): Promise<UpstreamResponse> {
+    if (method === 'GET') return this.#get(service, path, weight, route, headers);
     this.#gets.clear();
     for (const batcher of this.#batchers.values()) batcher.clear();
     for (const loader of this.#loaders.values()) loader.clearAll();
     for (const loader of this.#grouped.values()) loader.clearAll();
-    return this.#send(service, method, path, body, weight, headers);
+    return this.#send(service, method, path, body, weight, route, headers);
   }
 
   /** The request's records of an entity type, by key, through its owning service: keys in, one promise out. */
@@ -130,7 +135,7 @@ export class RestScope {
     return own ? { ...base, ...own } : base;
   }
 
-  async #send(service: string, method: HttpMethod, path: string, body: unknown, weight: number, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> {
+  async #send(service: string, method: HttpMethod, path: string, body: unknown, weight: number, route: string, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> {
     // Checked before the call starts: an operation past its deadline, or whose client is gone, or over
     // its call budget, sends nothing more.
     if (this.#signal?.aborted) throw failureToGraphQLError(failure(service, abortKind(this.#signal)));
@@ -140,7 +145,7 @@ export class RestScope {
     this.spent += weight;
     this.#levels?.started();
     try {
-      return await this.#client.call(service, { method, path, body, requestId: this.requestId, log: this.log, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
+      return await this.#client.call(service, { method, path, route, body, requestId: this.requestId, log: this.log, span: this.span, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;

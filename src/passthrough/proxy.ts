@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { ownedHeaders } from '../auth/identity-headers.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import { sendJsonError } from '../http/send-json.ts';
-import type { Logger } from '../logger.ts';
+import type { RequestMeta } from '../http/request-meta.ts';
 import { callHeaders } from '../policy/call-headers.ts';
 import type { Refusal } from '../policy/refusal.ts';
 import { failureCode, UpstreamFailure } from '../upstream/errors.ts';
@@ -25,7 +25,7 @@ export interface PassthroughOptions {
 }
 
 /** Handles the request if a route matches its path; returns false when none does. */
-export type Passthrough = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, path: string, search: string) => boolean;
+export type Passthrough = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, path: string, search: string) => boolean;
 
 export function createPassthrough({ config, guard, upstream }: PassthroughOptions): Passthrough {
   const owned = ownedHeaders(config.auth, config.passthrough.ownedHeaders);
@@ -38,12 +38,13 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
     }
     sendJsonError(res, refusal.code, refusal.message, requestId, close ? { ...refusal.headers, connection: 'close' } : refusal.headers);
   };
-  const unexpected = (res: ServerResponse, requestId: string, log: Logger, where: string, err: unknown): void => {
+  const unexpected = (res: ServerResponse, { requestId, log }: RequestMeta, where: string, err: unknown): void => {
     log.error(`unexpected error in ${where}`, { error: (err as Error)?.stack ?? String(err) });
     refuse(res, { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' }, requestId, true);
   };
 
-  const stream = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, search: string, admission: Admission): void => {
+  const stream = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, search: string, admission: Admission): void => {
+    const { requestId, log, span } = meta;
     if (!admission.admitted) return refuse(res, admission.refusal, requestId, admission.close);
     if (res.destroyed) return; // the client left while it was being admitted
     const { route, upstreamPath, identity } = admission;
@@ -67,7 +68,7 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
     const added = callHeaders(service, identity, config.auth.identityHeaders);
     if (added) Object.assign(headers, added);
     upstream
-      .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, requestId, log, signal: gone.signal, raw: { headers, body } })
+      .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, route: `${route.rewrite}/*`, requestId, log, span, signal: gone.signal, raw: { headers, body } })
       .then((answer) => {
         const raw = answer.raw!;
         res.writeHead(answer.status, clientResponseHeaders(raw.headers));
@@ -81,7 +82,7 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
       })
       .catch((err: unknown) => {
         if (limit?.exceeded) return refuse(res, { code: 'PAYLOAD_TOO_LARGE', message: `the request body is over the limit of ${max} bytes` }, requestId, true);
-        if (!(err instanceof UpstreamFailure)) return unexpected(res, requestId, log, 'the passthrough', err);
+        if (!(err instanceof UpstreamFailure)) return unexpected(res, meta, 'the passthrough', err);
         if (err.kind === 'cancelled') return res.destroy();
         const code = failureCode(err);
         const retry = code === 'SERVICE_UNAVAILABLE' ? { 'retry-after': String(Math.max(1, Math.ceil(service.breaker.resetTimeoutMs / 1000))) } : undefined;
@@ -89,16 +90,16 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
       });
   };
 
-  return (req, res, requestId, log, path, search) => {
+  return (req, res, meta, path, search) => {
     const admission = guard(req, path, search);
     if (admission === undefined) return false;
     if (admission instanceof Promise) {
       admission.then(
-        (a) => stream(req, res, requestId, log, search, a),
-        (err: unknown) => unexpected(res, requestId, log, 'the passthrough guard', err),
+        (a) => stream(req, res, meta, search, a),
+        (err: unknown) => unexpected(res, meta, 'the passthrough guard', err),
       );
     } else {
-      stream(req, res, requestId, log, search, admission);
+      stream(req, res, meta, search, admission);
     }
     return true;
   };

@@ -75,7 +75,7 @@ export function createPaginatedResolver(plan: RestFieldPlan, config: ServiceConf
         skip = position.skip;
         url = position.page === null ? join(size) : p.style === 'LINK' ? position.page : join([`${encodeURIComponent(p.param!)}=${encodeURIComponent(position.page)}`, size].filter(Boolean).join('&'));
       }
-      const res = await ctx.rest.call(plan.service, 'GET', url, undefined, weight, plan.headers?.(scope));
+      const res = await ctx.rest.call(plan.service, 'GET', url, undefined, weight, plan.headers?.(scope), plan.route);
       if (res.status < 200 || res.status > 299) throw restError(plan.service, res.status, res.body, config.errors);
       const answer = { ...scope, response: { status: res.status, headers: res.headers ?? {}, body: res.body } };
       const items = readPath(res.body, plan.select ?? []);

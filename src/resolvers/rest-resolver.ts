@@ -46,7 +46,7 @@ export function createRestResolver(plan: RestFieldPlan, config: ServiceConfig, c
     const scope: TemplateScope = { args, parent };
     const path = plan.path(scope);
     if (path === undefined) return null; // a parent without the value the path needs has nothing to fetch
-    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight, plan.headers?.(scope));
+    const res = await ctx.rest.call(service, method, plan.query ? path + plan.query(scope) : path, plan.body?.(scope), weight, plan.headers?.(scope), plan.route);
     if (res.status < 200 || res.status > 299) throw restError(service, res.status, res.body, config.errors);
     if (plan.value) return plan.value({ args, parent, response: { status: res.status, headers: res.headers ?? {}, body: res.body } }) ?? null;
     if (returnsBoolean) return true;

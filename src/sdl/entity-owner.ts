@@ -17,7 +17,7 @@ export interface EntityOwner {
   typeName: string;
   service: string;
   keyField: string;
-  load: BatchLoad | { path: (scope: TemplateScope) => string | undefined };
+  load: BatchLoad | { path: (scope: TemplateScope) => string | undefined; route: string };
   maxBatchSize: number;
   maxUrlLength: number;
   /** Single calls in flight at once, when there is no batch endpoint. */

@@ -66,6 +66,8 @@ export interface RestFieldPlan {
   fieldName: string;
   method: RestMethod;
   path: (scope: TemplateScope) => string | undefined;
+  /** The path as written ("/users/{args.id}"): what names the call in traces. */
+  route: string;
   query: ((scope: TemplateScope) => string) | undefined;
   body: Getter | undefined;
   select: string[] | undefined;
@@ -293,7 +295,7 @@ function planEntity(type: GraphQLObjectType, service: string): EntityDeclaration
       load = { batchPath: e.batchPath, batchParam: e.batchParam, keys: e.keys, match: e.match };
     } else if (e.path) {
       if (!placeholdersOf(e.path, ['key']).some((p) => p.root === 'key')) throw new TemplateError(`path must hold {key}, e.g. "/${type.name.toLowerCase()}s/{key}"`);
-      load = { path: compilePath(e.path, ['key']) };
+      load = { path: compilePath(e.path, ['key']), route: e.path };
     }
   } catch (err) {
     if (err instanceof TemplateError) throw sdlError(node, `@entity: ${err.message}`);
@@ -384,6 +386,7 @@ function planRest(
       fieldName: field.name,
       method: rest.method,
       path: compilePath(rest.path, roots),
+      route: rest.path,
       query: rest.query === undefined ? undefined : compileQuery(rest.query, roots),
       body: rest.body === undefined ? undefined : compileValue(rest.body, roots),
       select: undefined,

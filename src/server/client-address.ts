@@ -8,7 +8,8 @@ import { BlockList, isIP } from 'node:net';
 /** "::ffff:127.0.0.1" (IPv4 on a dual-stack socket) as "127.0.0.1". */
 const plain = (address: string): string => (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address);
 
-export function createClientAddress(trustedProxies: readonly string[]): (req: IncomingMessage) => string {
+/** Whether an address is one of `trustedProxies` (addresses and CIDR ranges). */
+function trustedAddress(trustedProxies: readonly string[]): (ip: string) => boolean {
   const trusted = new BlockList();
   for (const entry of trustedProxies) {
     const [ip, bits] = entry.split('/') as [string, string | undefined];
@@ -16,7 +17,17 @@ export function createClientAddress(trustedProxies: readonly string[]): (req: In
     if (bits === undefined) trusted.addAddress(ip, family);
     else trusted.addSubnet(ip, Number(bits), family);
   }
-  const isTrusted = (ip: string): boolean => trusted.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  return (ip) => trustedProxies.length > 0 && trusted.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** Whether a request came straight from a trusted proxy (its socket's address). */
+export function createFromTrustedProxy(trustedProxies: readonly string[]): (req: IncomingMessage) => boolean {
+  const isTrusted = trustedAddress(trustedProxies);
+  return (req) => isTrusted(plain(req.socket.remoteAddress ?? ''));
+}
+
+export function createClientAddress(trustedProxies: readonly string[]): (req: IncomingMessage) => string {
+  const isTrusted = trustedAddress(trustedProxies);
 
   return (req) => {
     const remote = plain(req.socket.remoteAddress ?? '');

@@ -6,7 +6,13 @@ import type { Socket } from 'node:net';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import { HTTP_STATUS, type GatewayErrorCode } from '../errors.ts';
 import type { GatewayYoga } from '../graphql/create-yoga.ts';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAsset } from '../graphql/graphiql.ts';
+import type { ServerContext } from '../graphql/server-context.ts';
+import { sendStaticFile } from '../http/static-file.ts';
+import type { RequestMeta } from '../http/request-meta.ts';
 import type { Logger } from '../logger.ts';
+import { endRequestSpan, startRequestSpan } from '../tracing/spans.ts';
+import type { Tracing } from '../tracing/tracer.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Passthrough } from '../passthrough/proxy.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
@@ -29,6 +35,9 @@ export interface HttpServerOptions {
   metrics?: GatewayMetrics | undefined;
   /** Set on SIGTERM: /readyz answers 503 from then on. */
   drain: DrainState;
+  tracing?: Tracing | undefined;
+  /** Whether a request came straight from a trusted proxy (tracing.acceptTraceparent: "trusted-proxies"). */
+  fromTrustedProxy: (req: IncomingMessage) => boolean;
 }
 
 /** What answered a request, as the metrics label it. */
@@ -41,20 +50,31 @@ function splitTarget(url: string | undefined): [path: string, search: string] {
   return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q)];
 }
 
-export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain }: HttpServerOptions): Server {
+export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain, tracing, fromTrustedProxy }: HttpServerOptions): Server {
   const html = landingHtml(config);
   const logRequests = logger.enabled('info');
   const logHeaders = logger.enabled('debug');
   const metricsPath = metrics && config.metrics.port === undefined ? config.metrics.path : undefined;
+  const graphiql = config.graphql.graphiql;
+  const trustTraceparent = (req: IncomingMessage): boolean => tracing?.accept === 'always' || (tracing?.accept === 'trusted-proxies' && fromTrustedProxy(req));
 
-  const handle = (req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, startedAt: number): Handler => {
-    const [path, search] = splitTarget(req.url);
+  const handle = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, path: string, search: string, startedAt: number): Handler => {
+    const { requestId, log } = meta;
     if (path === '/graphql') {
       // requestListener passes extra arguments on as the server context; its type lists only two.
-      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: { requestId: string; log: Logger; startedAt: number }) => unknown)(req, res, { requestId, log, startedAt });
+      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown)(req, res, { requestId, log, startedAt, span: meta.span });
       return 'graphql';
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
+    if (graphiql && isRead && path.startsWith(GRAPHIQL_ASSETS_PATH)) {
+      graphiqlAsset(path.slice(GRAPHIQL_ASSETS_PATH.length)).then(
+        (file) => (file ? sendStaticFile(req, res, file) : sendJsonError(res, 'ROUTE_NOT_FOUND', `no GraphiQL file ${path.slice(0, 200)}`, requestId)),
+      ).catch((err: unknown) => {
+        log.error('GraphiQL file failed', { error: (err as Error)?.stack ?? String(err) });
+        if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
+      });
+      return 'gateway';
+    }
     if (path === metricsPath && isRead) {
       serveMetrics(res, metrics!, log);
       return 'metrics';
@@ -86,7 +106,7 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
       }
       return 'gateway';
     }
-    if (passthrough(req, res, requestId, log, path, search)) return 'passthrough';
+    if (passthrough(req, res, meta, path, search)) return 'passthrough';
     sendJsonError(res, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${path.slice(0, 200)}`, requestId);
     return 'not_found';
   };
@@ -103,8 +123,13 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
     res.setHeader(REQUEST_ID_HEADER, requestId);
     // Draining: this answer ends its connection, so the client's next request opens one elsewhere.
     if (drain.draining) res.setHeader('connection', 'close');
-    // One logger per request: every line it writes (the request's, its REST calls') carries its id.
-    const log = logger.child({ requestId });
+    const [path, search] = splitTarget(req.url);
+    // Traced: every request but the probes and the metrics scrapes has a span.
+    const span = tracing && !((path === '/healthz' || path === '/readyz' || path === metricsPath) && req.method === 'GET')
+      ? startRequestSpan(tracing.tracer, req.headers, req.method ?? 'GET', path.slice(0, 200), trustTraceparent(req))
+      : undefined;
+    // One logger per request: every line it writes (the request's, its REST calls') carries its id, and the trace's.
+    const log = logger.child(span ? { requestId, traceId: span.spanContext().traceId } : { requestId });
     const startedAt = performance.now();
     let handler: Handler = 'gateway';
     if (logHeaders) log.debug('request headers', { method: req.method, headers: req.headers });
@@ -112,14 +137,15 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
     // 'close' comes after the answer is sent, or when the client left first (logged as 499).
     res.once('close', () => {
       drain.inFlight.delete(res);
-      if (!logRequests && !metrics) return;
+      if (!logRequests && !metrics && !span) return;
       const status = res.writableFinished ? res.statusCode : 499;
+      if (span) endRequestSpan(span, status);
       const ms = performance.now() - startedAt;
       metrics?.httpRequest(handler, req.method ?? 'GET', status, ms / 1000);
-      if (logRequests) log.info('request', { method: req.method, path: splitTarget(req.url)[0].slice(0, 200), status, ms: Math.round(ms * 100) / 100 });
+      if (logRequests) log.info('request', { method: req.method, path: path.slice(0, 200), status, ms: Math.round(ms * 100) / 100 });
     });
     try {
-      handler = handle(req, res, requestId, log, startedAt);
+      handler = handle(req, res, { requestId, log, span }, path, search, startedAt);
     } catch (err) {
       log.error('unexpected error in the HTTP server', { error: (err as Error).stack ?? String(err) });
       if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);

@@ -2,6 +2,7 @@
 // layer and by its callers, importing nothing of it.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from '../logger.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,6 +12,10 @@ export interface UpstreamRequest {
   method: string;
   /** Path and query, relative to the instance's base URL: "/users?ids=1,2". */
   path: string;
+  /** The path as the SDL or route writes it ("/users/{args.id}"): what names the call in traces. */
+  route?: string | undefined;
+  /** The request's span, when tracing: the call's span goes under it. */
+  span?: Span | undefined;
   /** Sent as JSON when present. */
   body?: unknown;
   requestId: string;

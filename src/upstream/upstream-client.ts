@@ -4,6 +4,8 @@
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { Span, Tracer } from '@opentelemetry/api';
+import { endCallSpan, startCallSpan, traceHeaders } from '../tracing/spans.ts';
 import type { Call, CallContext } from './call.ts';
 import type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 import { composeCall } from './compose.ts';
@@ -47,12 +49,15 @@ export class UpstreamClient {
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #logger: Logger;
   readonly #metrics: GatewayMetrics | undefined;
+  readonly #tracer: Tracer | undefined;
   readonly #call: Call = composeCall();
   #probe: { at: number; result: Promise<Record<string, ProbedInstance[]>> } | undefined;
 
-  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics?: GatewayMetrics) {
+  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, observe: { metrics?: GatewayMetrics | undefined; tracer?: Tracer | undefined } = {}) {
+    const { metrics, tracer } = observe;
     this.#logger = logger;
     this.#metrics = metrics;
+    this.#tracer = tracer;
     for (const [name, config] of Object.entries(services)) {
       const runtime = new ServiceRuntime(name, config);
       this.#services.set(name, runtime);
@@ -122,6 +127,14 @@ export class UpstreamClient {
       }
       caller.addEventListener('abort', onCallerAbort, { once: true });
     }
+    // Traced: the call's span under the request's, and its traceparent to the service (over any a passthrough client sent).
+    let span: Span | undefined;
+    if (this.#tracer && request.span) {
+      span = startCallSpan(this.#tracer, request.span, serviceName, request.method, request.route ?? request.path.split('?')[0]!);
+      const trace = traceHeaders(span);
+      if (request.raw) Object.assign(request.raw.headers, trace);
+      else request = { ...request, headers: { ...request.headers, ...trace } };
+    }
     const ctx: CallContext = { service, request, deadline: deadline.signal, attempt: 0 };
     const started = performance.now();
     let status = 0;
@@ -137,6 +150,7 @@ export class UpstreamClient {
       // A JSON call is over here; a streamed answer still flows, and its caller's abort must end it.
       if (!request.raw) caller?.removeEventListener('abort', onCallerAbort);
       clearTimeout(timer);
+      if (span) endCallSpan(span, ctx.instance?.url, status, failed?.kind, ctx.attempt + 1);
       this.#metrics?.upstreamCall(serviceName, ctx.instance?.url ?? 'none', request.method, status > 0 ? String(status) : (failed?.kind ?? 'unreachable'), (performance.now() - started) / 1000, ctx.attempt);
       const log = request.log ?? this.#logger;
       const logging = log.enabled('info');

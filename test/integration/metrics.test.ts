@@ -1,12 +1,14 @@
 // GET /metrics against the example services and fault-injecting upstreams: what the gateway counts must
 // agree with what the clients sent and what the services received.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { scrape, valueOf, type Sample } from '../harness/prometheus.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
-import { startStack, type Stack } from '../harness/start-stack.ts';
+import { ROOT, startStack, type Stack } from '../harness/start-stack.ts';
 import { repeatUntil } from '../harness/until.ts';
 
 const QUERY = 'query UserWithMovies { user(id: "1") { name favoriteMovies { title director { name } } } }';
@@ -77,6 +79,17 @@ describe('/metrics on the main port', () => {
     }
     const res = await fetch(metricsUrl);
     expect(res.headers.get('content-type')).toContain('text/plain');
+  });
+
+  it('the Grafana dashboard in docs/ reads only metrics the gateway serves', async () => {
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs/grafana-dashboard.json'), 'utf8')) as { panels: Array<{ targets?: Array<{ expr: string }> }> };
+    const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+    const used = new Set(exprs.flatMap((e) => e.match(/\b(?:gateway|process|nodejs)_[a-z0-9_]+/g) ?? []));
+    // Declared names (a labelled counter with no event yet has no sample), histograms with their series.
+    const text = await (await fetch(metricsUrl)).text();
+    const served = new Set([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => (type === 'histogram' ? ['_bucket', '_sum', '_count'].map((x) => name + x) : [name!])));
+    expect(used.size).toBeGreaterThan(15);
+    expect([...used].filter((name) => !served.has(name))).toEqual([]);
   });
 });
 

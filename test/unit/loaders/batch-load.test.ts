@@ -97,7 +97,7 @@ describe('entityBatchFn', () => {
       calls.push(path);
       return path.endsWith('/9') ? { status: 404, body: { error: { message: 'gone' } } } : { status: 200, body: { id: path.split('/').pop() } };
     };
-    const out = await entityBatchFn(owner({ load: { path: compilePath('/movies/{key}', ['key']) } }), get)(['8', '9']);
+    const out = await entityBatchFn(owner({ load: { path: compilePath('/movies/{key}', ['key']), route: '/movies/{key}' } }), get)(['8', '9']);
     expect(calls).toEqual(['/movies/8', '/movies/9']);
     expect(out).toEqual([{ id: '8' }, null]);
   });
