@@ -17,6 +17,7 @@ import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 import { profileFlags, stopAndSummarize } from './lib/profile-summary.ts';
 import { startOtlpSink } from './lib/otlp-sink.ts';
+import { ENCODINGS } from '../src/http/compression.ts';
 import { createUserReviewsService } from '../test/fixtures/user-reviews/user-reviews-service.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -128,6 +129,14 @@ async function main(): Promise<void> {
   // The gateway's profile covers its warm-up and rounds of the headline scenario.
   const profiled = profile ? await stopAndSummarize(gateway.child, profileDir) : undefined;
 
+  // Compression: the same query, the client accepting each encoding in turn (rounds alternate the order);
+  // not with --profile, which has stopped the gateway to write its profile.
+  const encodings = profile ? [] : ['', 'gzip', 'br', ...(ENCODINGS.includes('zstd') ? ['zstd'] : [])];
+  const compressed = new Map<string, WrkResult[]>(encodings.map((e) => [e, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const e of r % 2 ? [...encodings].reverse() : encodings) compressed.get(e)!.push(await runWrk({ url: `${gateway.url}/graphql`, seconds, connections, method: 'POST', body: BODY, acceptEncoding: e }));
+  }
+
   // Jittered latency: every upstream answer 0-20 ms late, in a different order each time.
   const jitterUsers = await jitterProxy(usersUrl, port + 5);
   const jitterMovies = await jitterProxy(moviesUrl, port + 6);
@@ -166,6 +175,15 @@ async function main(): Promise<void> {
     `This gateway against the ceiling: ${fmt(headline[gateway.name]!.rps / headline[ceiling.name]!.rps, 2)}× its throughput, ${fmt(headline[gateway.name]!.p99 / headline[ceiling.name]!.p99, 2)}× its p99.`,
     `What the limits and the cost estimate cost: ${fmt((1 - headline[gateway.name]!.rps / headline[noLimits.name]!.rps) * 100, 1)} % of throughput (target under 3 %; a negative figure is the rounds' noise). Cache and coalescing stay off in every other row: each wrk connection sends the same query, which flatters them.`,
     `What operations cost, against the gateway with metrics off: the metrics ${fmt((1 - headline[gateway.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} %, metrics and tracing (every request sampled, ${fmt(sink.bytes() / 1e6)} MB of spans exported in ${sink.exports()} batches) ${fmt((1 - headline[traced.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} % of throughput (target under 5 %); logs at info ${fmt((1 - headline[infoLogs.name]!.rps / headline[gateway.name]!.rps) * 100, 1)} % against the default (warn in production).`,
+    '',
+    'What compression costs and saves (the gateway above, the client sending Accept-Encoding):',
+    '',
+    '| Accept-Encoding | req/s | p50 ms | p99 ms | bytes per answer |',
+    '|---|---:|---:|---:|---:|',
+    ...encodings.map((e) => {
+      const runs = compressed.get(e)!;
+      return `| ${e || '(none)'} | ${fmt(median(runs.map((x) => x.rps)))} | ${fmt(median(runs.map((x) => x.p50Ms)), 2)} | ${fmt(median(runs.map((x) => x.p99Ms)), 2)} | ${fmt(median(runs.map((x) => x.bytes / Math.max(1, x.requests))))} |`;
+    }),
     '',
     'The same query with every upstream answer delayed 0-20 ms (jittered, so answers of one level arrive in different ticks):',
     '',

@@ -13,12 +13,18 @@ export interface WrkResult {
   p99Ms: number;
   /** Non-2xx answers plus socket errors. */
   errors: number;
+  /** Bytes read, heads included. */
+  bytes: number;
 }
 
 const SCRIPT = `
 local body = os.getenv("BENCH_BODY")
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 wrk.headers["Accept"] = "application/json"
+local encoding = os.getenv("BENCH_ACCEPT_ENCODING")
+if encoding and #encoding > 0 then
+  wrk.headers["Accept-Encoding"] = encoding
+end
 if body and #body > 0 then
   wrk.body = body
   wrk.headers["Content-Type"] = "application/json"
@@ -37,8 +43,8 @@ if pool > 0 then
 end
 done = function(s, latency)
   local e = s.errors
-  io.write(string.format('BENCH {"requests":%d,"us":%d,"p50":%d,"p99":%d,"errors":%d}\\n',
-    s.requests, s.duration, latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format('BENCH {"requests":%d,"us":%d,"p50":%d,"p99":%d,"errors":%d,"bytes":%d}\\n',
+    s.requests, s.duration, latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout, s.bytes))
 end
 `;
 
@@ -60,6 +66,8 @@ export interface WrkOptions {
   body?: string;
   /** Spread requests over this many client addresses (X-Forwarded-For). */
   clients?: number;
+  /** Accept-Encoding to send (none by default). */
+  acceptEncoding?: string;
 }
 
 export function runWrk(o: WrkOptions): Promise<WrkResult> {
@@ -70,7 +78,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
   const threads = Math.min(o.threads ?? 2, o.connections);
   const args = [`-t${threads}`, `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', scriptFile, o.url];
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '', BENCH_CLIENTS: String(o.clients ?? 0) } });
+    const child = spawn('wrk', args, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '', BENCH_CLIENTS: String(o.clients ?? 0), BENCH_ACCEPT_ENCODING: o.acceptEncoding ?? '' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
@@ -78,8 +86,8 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
     child.on('exit', () => {
       const line = /BENCH (\{.*\})/.exec(out)?.[1];
       if (!line) return reject(new Error(`wrk printed no summary:\n${out}`));
-      const r = JSON.parse(line) as { requests: number; us: number; p50: number; p99: number; errors: number };
-      resolve({ requests: r.requests, rps: r.requests / (r.us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors: r.errors });
+      const r = JSON.parse(line) as { requests: number; us: number; p50: number; p99: number; errors: number; bytes: number };
+      resolve({ requests: r.requests, rps: r.requests / (r.us / 1e6), p50Ms: r.p50 / 1000, p99Ms: r.p99 / 1000, errors: r.errors, bytes: r.bytes });
     });
   });
 }
