@@ -1,28 +1,20 @@
-// Wires the gateway together: config → rate limiter → stitched schema → upstream client → token
-// verifier → Yoga and the REST passthrough (both authenticate and limit with the same verifier and
-// limiter) → HTTP server.
-// Returns handles to listen and to close everything it opened.
+// Wires the gateway together: the logger, metrics and tracer (which outlive reloads) → the request
+// pipeline of the configuration (request-pipeline.ts: schema, upstream client, limiter, Yoga,
+// passthrough) → the HTTP server, which serves whichever pipeline is current. Returns handles to
+// listen, reload, drain and close.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
-import { createAuthenticate } from './auth/authenticate.ts';
-import { DEV_KEY_FILE, devVerification, loadDevKey } from './auth/dev-key.ts';
-import { createTokenVerifier, type DevVerification } from './auth/token-verifier.ts';
 import type { GatewayConfig } from './config/config-schema.ts';
-import { ownedHeaderNames } from './config/load-config.ts';
-import { createGatewayYoga } from './graphql/create-yoga.ts';
 import { configuredLogger, type Logger } from './logger.ts';
-import { createPassthroughGuard } from './passthrough/guard.ts';
-import { createPassthrough } from './passthrough/proxy.ts';
-import { buildGatewaySchema } from './schema/stitch.ts';
-import { RateLimiter } from './rate-limit/rate-limiter.ts';
-import { createClientAddress, createFromTrustedProxy } from './server/client-address.ts';
-import { createAdminServer } from './server/admin-server.ts';
-import { drainServers, type DrainState } from './server/drain.ts';
-import { createHttpServer } from './server/http-server.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import { buildPipeline, retirePipeline, type RequestPipeline } from './request-pipeline.ts';
+import { createAdminServer } from './server/admin-server.ts';
+import { createFromTrustedProxy } from './server/client-address.ts';
+import { afterInFlight, drainServers, type DrainState } from './server/drain.ts';
+import { createHttpServer } from './server/http-server.ts';
 import { createTracing } from './tracing/tracer.ts';
-import { UpstreamClient } from './upstream/upstream-client.ts';
+import type { UpstreamClient } from './upstream/upstream-client.ts';
 
 export interface Gateway {
   server: Server;
@@ -30,9 +22,17 @@ export interface Gateway {
   adminServer: Server | undefined;
   /** The metrics, when config.metrics.enabled. */
   metrics: GatewayMetrics | undefined;
-  schema: GraphQLSchema;
-  /** The upstream layer: instance and breaker state (tests await breaker events on it). */
-  upstream: UpstreamClient;
+  /** The schema serving now (a reload replaces it). */
+  readonly schema: GraphQLSchema;
+  /** The upstream layer serving now: instance and breaker state (tests await breaker events on it). */
+  readonly upstream: UpstreamClient;
+  /**
+   * Serves `config` from now on: its schema is built and checked first, and if that throws (a bad SDL
+   * file: the error names file:line:col) the current one keeps serving. Requests in flight finish on
+   * the pipeline they started on; services whose configuration did not change keep their pools and
+   * breakers. Keys the listening server was made with (SERVER_KEYS) take effect on restart only.
+   */
+  reload(config: GatewayConfig): void;
   /** Starts listening on config.host:config.port (port 0 picks a free one); resolves with the base URL. */
   listen(): Promise<string>;
   /** The admin server's base URL once listening (undefined without one). */
@@ -60,18 +60,8 @@ const listenOn = (server: Server, port: number, host: string): Promise<string> =
     });
   });
 
-/** The development key, when no key is configured and the configuration allows it (never in production). */
-function developmentKey(config: GatewayConfig, logger: Logger): DevVerification | undefined {
-  const auth = config.auth;
-  if (auth.keys.length > 0 || auth.jwks !== undefined) return undefined;
-  if (!auth.devKey) {
-    logger.warn('no token verification keys are configured: every request with a token is refused, anonymous requests are served');
-    return undefined;
-  }
-  const key = loadDevKey();
-  logger.info('tokens are verified with the development key; `npm run token -- --sub 1` mints one', { file: DEV_KEY_FILE, kid: key.kid });
-  return devVerification(key);
-}
+/** Keys the listening server, the logger, metrics and tracer were made with: a reload cannot change them. */
+export const SERVER_KEYS = ['host', 'port', 'maxHeaderBytes', 'requestTimeoutMs', 'trustRequestId', 'logLevel', 'logFormat', 'metrics', 'tracing', 'compression', 'drainDelayMs', 'shutdownTimeoutMs'] as const;
 
 export interface CreateGatewayOptions {
   logger?: Logger;
@@ -82,25 +72,20 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const logger = options.logger ?? configuredLogger(config);
   const metrics = config.metrics.enabled ? new GatewayMetrics(config.metrics) : undefined;
   const tracing = createTracing(config.tracing);
-  const limiter = config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger, metrics) : undefined;
-  const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
-  const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!) });
-  const upstream = new UpstreamClient(config.services, logger, { metrics, tracer: tracing?.tracer });
-  metrics?.readInstancesFrom(() => upstream.report());
-  const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
-  const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced: tracing !== undefined });
-  const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
-  const passthrough = createPassthrough({ config, guard, upstream });
+  const observability = { logger, metrics, tracing };
+  const pipeline: { current: RequestPipeline } = { current: buildPipeline(config, observability) };
+  metrics?.readInstancesFrom(() => pipeline.current.upstream.report());
   const drain: DrainState = { draining: false, inFlight: new Set() };
   const fromTrustedProxy = createFromTrustedProxy(config.rateLimit.trustedProxies);
-  const server = createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain, tracing, fromTrustedProxy });
+  const server = createHttpServer({ config, pipeline, logger, metrics, drain, tracing, fromTrustedProxy });
   const adminServer = metrics && config.metrics.port !== undefined ? createAdminServer(metrics, config.metrics.path, logger) : undefined;
   let closing: Promise<void> | undefined;
+  let retiring: Promise<void> = Promise.resolve();
   const stop = (delayMs: number, timeoutMs: number): Promise<void> =>
     (closing ??= (async () => {
       await drainServers(adminServer ? [server, adminServer] : [server], drain, delayMs, timeoutMs, logger);
-      await upstream.close();
-      await limiter?.close();
+      await retiring;
+      await retirePipeline(pipeline.current, undefined);
       await tracing?.shutdown(); // the last spans exported
     })());
 
@@ -108,14 +93,29 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
     server,
     adminServer,
     metrics,
-    schema,
-    upstream,
+    get schema() {
+      return pipeline.current.schema;
+    },
+    get upstream() {
+      return pipeline.current.upstream;
+    },
     listen: async () => {
       const url = await listenOn(server, config.port, config.host);
       if (adminServer) await listenOn(adminServer, config.metrics.port!, config.metrics.host ?? config.host);
       return url;
     },
     adminUrl: () => (adminServer?.listening ? baseUrl(adminServer) : undefined),
+    reload: (next) => {
+      if (closing) throw new Error('the gateway is stopping');
+      const old = pipeline.current;
+      pipeline.current = buildPipeline(next, observability, old);
+      const restartOnly = SERVER_KEYS.filter((key) => JSON.stringify(config[key]) !== JSON.stringify(next[key]));
+      logger.info('reloaded', { services: Object.keys(next.services), ...(restartOnly.length > 0 && { restartOnly }) });
+      if (restartOnly.length > 0) logger.warn('these keys take effect on restart', { keys: restartOnly });
+      // What the new pipeline did not keep closes once the requests that may still use it are done.
+      const inFlight = [...drain.inFlight];
+      retiring = retiring.then(() => afterInFlight(inFlight, next.shutdownTimeoutMs)).then(() => retirePipeline(old, pipeline.current));
+    },
     drain: (o = {}) => stop(o.delayMs ?? config.drainDelayMs, o.timeoutMs ?? config.shutdownTimeoutMs),
     close: () => stop(0, 2_000),
   };

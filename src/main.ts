@@ -1,10 +1,27 @@
-// Command line entry: load the configuration, build and start the gateway, stop cleanly on SIGINT/SIGTERM.
-// A bad configuration or SDL file prints one message naming the file (and line) and exits with 1.
+// Command line entry: load the configuration, build and start the gateway, reload on SIGHUP (and on
+// file changes with --watch), stop cleanly on SIGINT/SIGTERM. A bad configuration or SDL file at
+// start prints one message naming the file (and line) and exits with 1; at a reload, it is logged and
+// the running configuration keeps serving.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from './config/load-config.ts';
 import { createGateway } from './create-gateway.ts';
 import { ConfigError } from './errors.ts';
 import { configuredLogger } from './logger.ts';
 import { prepareGraphiQL } from './graphql/graphiql.ts';
+import { watchFiles } from './server/watch-files.ts';
+import { isWorker, runPrimary, workerMetrics } from './server/cluster.ts';
+import { availableParallelism } from 'node:os';
+import type { GatewayConfig } from './config/config-schema.ts';
+
+/** --workers N, else config.workers; "auto": one per core in production, one otherwise. */
+function workerCount(config: GatewayConfig): number {
+  const arg = process.argv.indexOf('--workers');
+  const given = arg === -1 ? config.workers : process.argv[arg + 1] === 'auto' ? 'auto' : Number(process.argv[arg + 1]);
+  if (given === 'auto') return process.env.NODE_ENV === 'production' ? availableParallelism() : 1;
+  if (!Number.isInteger(given) || given < 1 || given > 256) throw new ConfigError(`--workers: expected a number from 1 to 256 or "auto", got ${JSON.stringify(process.argv[arg + 1])}`);
+  return given;
+}
 
 async function main(): Promise<void> {
   const configArg = process.argv.indexOf('--config');
@@ -16,14 +33,39 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled promise rejection', { error: (reason as Error)?.stack ?? String(reason) });
   });
+  const workers = workerCount(config);
+  if (workers > 1 && !isWorker()) {
+    if (config.rateLimit.enabled && !config.rateLimit.redisUrl) logger.warn('rate limits are per worker: set rateLimit.redisUrl (REDIS_URL) to share them', { workers });
+    const code = await runPrimary(workers, logger, (url) => console.log(`gateway on ${url} (${workers} workers; GraphQL at ${url}/graphql)`));
+    logger.flush();
+    process.exit(code);
+  }
   const gateway = createGateway(config, { logger });
+  if (isWorker() && gateway.metrics) gateway.metrics.renderFrom(workerMetrics(gateway.metrics.registry).metricsOfAll);
   const url = await gateway.listen();
   // GraphiQL's files are read and compressed now, in the background, rather than for the first browser.
   if (config.graphql.graphiql) prepareGraphiQL();
-  console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
+  if (!isWorker()) console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
+
+  // The files a reload reads: the config file (as loadConfig finds it) and every service's SDL file.
+  const configFile = file ?? process.env.GATEWAY_CONFIG ?? (existsSync('gateway.config.json') ? 'gateway.config.json' : undefined);
+  const filesOf = (c: typeof config): string[] => [...(configFile ? [resolve(configFile)] : []), ...Object.values(c.services).flatMap((s) => (s.schema ? [s.schema] : []))];
+  const watcher = process.argv.includes('--watch') ? watchFiles(() => reload('a file changed')) : undefined;
+  watcher?.set(filesOf(config));
+  function reload(why: string): void {
+    try {
+      const next = loadConfig({ file });
+      gateway.reload(next);
+      watcher?.set(filesOf(next));
+    } catch (err) {
+      logger.error('reload failed: the running configuration keeps serving', { why, error: (err as Error).message });
+    }
+  }
+  process.on('SIGHUP', () => reload('SIGHUP'));
   // SIGTERM (an orchestrator): the full drain. SIGINT (Ctrl-C at a terminal): no delay, requests in
   // flight still finish. A second signal exits at once.
   const stop = (signal: NodeJS.Signals): void => {
+    watcher?.close();
     process.once(signal, () => process.exit(1));
     logger.info('draining', { signal, delayMs: signal === 'SIGTERM' ? config.drainDelayMs : 0, timeoutMs: config.shutdownTimeoutMs });
     gateway.drain(signal === 'SIGTERM' ? {} : { delayMs: 0 }).then(

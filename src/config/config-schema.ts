@@ -258,6 +258,8 @@ export const Config = strict({
     enabled: bool().default(true).meta(m('compress GraphQL answers and GraphiQL\'s files (zstd, brotli or gzip, as the client accepts); the passthrough never')),
     threshold: size(0, 1024 ** 3).prefault('1KiB').meta(m('smaller answers are sent as they are')),
   }).prefault({}),
+  workers: either((v) => typeof v === 'number', int(1, 256), oneOf(['auto'])).default('auto')
+    .meta(m('processes serving on the port (node:cluster); auto: one per core in production, one otherwise; --workers N on the command line wins', { env: 'WORKERS', shown: '`auto`' })),
   trustRequestId: bool().default(true).meta(m('accept a well-formed X-Request-Id, else mint one')),
   maxHeaderBytes: size(1024, 1024 ** 2).prefault('16KiB').meta(m('larger request heads get 431')),
   drainDelay: duration().prefault('5s').meta(m('after SIGTERM, how long /readyz answers 503 while new connections are still accepted, so a load balancer stops sending first')),

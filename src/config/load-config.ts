@@ -131,7 +131,7 @@ function applyEnv(layers: Layers, env: EnvSource): void {
     if (!v) continue;
     const text = v.value.trim();
     const typed = kind === 'array' || kind === 'union' ? csv(text) // a list, or a string-or-list
-      : kind === 'number' && /^-?\d+(\.\d+)?$/.test(text) ? Number(text)
+      : (kind === 'number' || kind === 'unknown') && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) // unknown: a number or a word (workers)
       : kind === 'boolean' && /^(true|false|1|0)$/.test(text) ? text === 'true' || text === '1'
       : text;
     layers.set(path, typed, { label: v.where, file: false });

@@ -47,6 +47,8 @@ export class GatewayMetrics {
   readonly #operationNames: BoundedLabels;
   readonly #codes: BoundedLabels;
   #instances: () => Record<string, InstanceState[]> = () => ({});
+  /** In a worker of several: the text of every worker's metrics summed (server/cluster.ts). */
+  #ofAll: (() => Promise<string>) | undefined;
 
   readonly #http;
   readonly #httpSeconds;
@@ -161,8 +163,13 @@ export class GatewayMetrics {
     this.#cache.get(service, outcome).inc();
   }
 
+  /** Serves every worker's metrics summed, rather than this process's alone. */
+  renderFrom(ofAll: () => Promise<string>): void {
+    this.#ofAll = ofAll;
+  }
+
   /** The exposition text and its content type, for GET /metrics. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return { contentType: this.registry.contentType, body: await (this.#ofAll ? this.#ofAll() : this.registry.metrics()) };
   }
 }

@@ -107,8 +107,11 @@ export class RateLimiter {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all([this.#primary.store.close(), this.#local?.store.close()]);
+  #closed: Promise<void> | undefined;
+
+  /** Closes the stores (Redis's connection); a second call waits for the first. */
+  close(): Promise<void> {
+    return (this.#closed ??= Promise.all([this.#primary.store.close(), this.#local?.store.close()]).then(() => {}));
   }
 }
 

@@ -49,3 +49,15 @@ export async function drainServers(servers: Server[], state: DrainState, delayMs
     await closeServer(server, deadline, state.inFlight, log, port);
   }
 }
+
+/** Resolves once every answer of `responses` has ended, or after `timeoutMs` (a timer that keeps no process alive). */
+export async function afterInFlight(responses: readonly ServerResponse[], timeoutMs: number): Promise<void> {
+  const open = responses.filter((res) => !res.closed);
+  if (open.length === 0) return;
+  const timeout = new AbortController();
+  await Promise.race([
+    Promise.all(open.map((res) => new Promise((resolve) => res.once('close', resolve)))),
+    sleep(timeoutMs, undefined, { ref: false, signal: timeout.signal }).catch(() => {}),
+  ]);
+  timeout.abort();
+}

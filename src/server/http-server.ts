@@ -24,12 +24,20 @@ import { landingHtml, landingJson } from './landing.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.ts';
 import { sendJson, sendJsonError } from '../http/send-json.ts';
 
-export interface HttpServerOptions {
+/** What serves requests for the current configuration (request-pipeline.ts); a reload replaces it. */
+export interface ServedPipeline {
   config: GatewayConfig;
   yoga: GatewayYoga;
   passthrough: Passthrough;
   upstream: UpstreamClient;
-  limiter?: RateLimiter | undefined;
+  limiter: RateLimiter | undefined;
+}
+
+export interface HttpServerOptions {
+  /** The configuration the server was made with: its listening and per-connection settings. */
+  config: GatewayConfig;
+  /** Read at each request's start: the request is served by that pipeline to its end. */
+  pipeline: { readonly current: ServedPipeline };
   logger: Logger;
   /** Served at config.metrics.path here, unless an admin port serves them. */
   metrics?: GatewayMetrics | undefined;
@@ -50,23 +58,23 @@ function splitTarget(url: string | undefined): [path: string, search: string] {
   return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q)];
 }
 
-export function createHttpServer({ config, yoga, passthrough, upstream, limiter, logger, metrics, drain, tracing, fromTrustedProxy }: HttpServerOptions): Server {
-  const html = landingHtml(config);
+export function createHttpServer({ config, pipeline, logger, metrics, drain, tracing, fromTrustedProxy }: HttpServerOptions): Server {
+  const landing = new WeakMap<GatewayConfig, string>(); // the HTML landing page of each configuration
   const logRequests = logger.enabled('info');
   const logHeaders = logger.enabled('debug');
   const metricsPath = metrics && config.metrics.port === undefined ? config.metrics.path : undefined;
-  const graphiql = config.graphql.graphiql;
   const trustTraceparent = (req: IncomingMessage): boolean => tracing?.accept === 'always' || (tracing?.accept === 'trusted-proxies' && fromTrustedProxy(req));
 
   const handle = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, path: string, search: string, startedAt: number): Handler => {
     const { requestId, log } = meta;
+    const { config: current, yoga, passthrough, upstream, limiter } = pipeline.current;
     if (path === '/graphql') {
       // requestListener passes extra arguments on as the server context; its type lists only two.
       void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown)(req, res, { requestId, log, startedAt, span: meta.span });
       return 'graphql';
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (graphiql && isRead && path.startsWith(GRAPHIQL_ASSETS_PATH)) {
+    if (current.graphql.graphiql && isRead && path.startsWith(GRAPHIQL_ASSETS_PATH)) {
       graphiqlAsset(path.slice(GRAPHIQL_ASSETS_PATH.length)).then(
         (file) => (file ? sendStaticFile(req, res, file) : sendJsonError(res, 'ROUTE_NOT_FOUND', `no GraphiQL file ${path.slice(0, 200)}`, requestId)),
       ).catch((err: unknown) => {
@@ -99,10 +107,12 @@ export function createHttpServer({ config, yoga, passthrough, upstream, limiter,
     }
     if (path === '/' && isRead) {
       if ((req.headers.accept ?? '').includes('text/html')) {
+        let html = landing.get(current);
+        if (html === undefined) landing.set(current, (html = landingHtml(current)));
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
         res.end(html);
       } else {
-        sendJson(res, 200, landingJson(config));
+        sendJson(res, 200, landingJson(current));
       }
       return 'gateway';
     }

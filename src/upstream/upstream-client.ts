@@ -53,12 +53,21 @@ export class UpstreamClient {
   readonly #call: Call = composeCall();
   #probe: { at: number; result: Promise<Record<string, ProbedInstance[]>> } | undefined;
 
-  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, observe: { metrics?: GatewayMetrics | undefined; tracer?: Tracer | undefined } = {}) {
+  /**
+   * `previous`: the client this one replaces on a reload; the services whose configuration did not
+   * change keep its instances (their pools, breakers and retry budgets) as they are.
+   */
+  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, observe: { metrics?: GatewayMetrics | undefined; tracer?: Tracer | undefined } = {}, previous?: UpstreamClient) {
     const { metrics, tracer } = observe;
     this.#logger = logger;
     this.#metrics = metrics;
     this.#tracer = tracer;
     for (const [name, config] of Object.entries(services)) {
+      const kept = previous && previous.#unchanged(name, config);
+      if (kept) {
+        this.#services.set(name, kept);
+        continue;
+      }
       const runtime = new ServiceRuntime(name, config);
       this.#services.set(name, runtime);
       for (const instance of runtime.instances) {
@@ -229,5 +238,19 @@ export class UpstreamClient {
 
   async close(): Promise<void> {
     await Promise.all([...this.#services.values()].flatMap((s) => s.instances.map((i) => i.close())));
+  }
+
+  /** This client's runtime of `name`, if `config` runs it the same way (its SDL file aside). */
+  #unchanged(name: string, config: ServiceConfig): ServiceRuntime | undefined {
+    const runtime = this.#services.get(name);
+    const { schema: _a, ...before } = runtime?.config ?? ({} as ServiceConfig);
+    const { schema: _b, ...after } = config;
+    return runtime && JSON.stringify(before) === JSON.stringify(after) ? runtime : undefined;
+  }
+
+  /** After a reload: closes the instances `next` did not keep, once their calls in flight have ended. */
+  async retire(next: UpstreamClient): Promise<void> {
+    const kept = new Set(next.#services.values());
+    await Promise.all([...this.#services.values()].filter((s) => !kept.has(s)).flatMap((s) => s.instances.map((i) => i.close())));
   }
 }
