@@ -59,6 +59,11 @@ export class RedisStore implements LimitStore {
     });
   }
 
+  /** Resolves once connected (at once if it is). */
+  ready(): Promise<void> {
+    return this.#redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => this.#redis.once('ready', () => resolve()));
+  }
+
   get state(): RedisState {
     const status = this.#redis.status;
     return status === 'ready' ? 'ready' : status === 'connecting' || status === 'connect' || status === 'wait' ? 'connecting' : 'down';

@@ -1,7 +1,7 @@
 // --workers 2 on the real process: both workers serve the one port, rate limits are one budget across
 // them through a real redis-server, /metrics sums every worker's counts, and SIGTERM drains them all.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,23 @@ describe('--workers 2', () => {
   let child: ChildProcess;
   let url: string;
   const logLines: Array<Record<string, unknown>> = [];
+  /** Resolves once `count` log lines that `match` accepts have been read (log lines are written asynchronously). */
+  const logged = (match: (l: Record<string, unknown>) => boolean, count: number): Promise<Array<Record<string, unknown>>> =>
+    new Promise((resolveLines, reject) => {
+      const check = (): boolean => {
+        const found = logLines.filter(match);
+        if (found.length < count) return false;
+        resolveLines(found);
+        return true;
+      };
+      if (check()) return;
+      const onLine = (): void => {
+        if (check()) lineEvents.off('line', onLine);
+      };
+      lineEvents.on('line', onLine);
+      child.once('close', () => reject(new Error(`the gateway closed with ${logLines.filter(match).length} of ${count} lines`)));
+    });
+  const lineEvents = new EventEmitter();
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -50,7 +67,9 @@ describe('--workers 2', () => {
     }));
     child = spawn(process.execPath, [resolve(ROOT, 'src/main.ts'), '--config', file, '--workers', '2'], { cwd: dir, env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: child.stderr! }).on('line', (line) => {
-      if (line.startsWith('{')) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      if (!line.startsWith('{')) return;
+      logLines.push(JSON.parse(line) as Record<string, unknown>);
+      lineEvents.emit('line');
     });
     const started = await new Promise<string>((resolveLine, reject) => {
       const lines = createInterface({ input: child.stdout! });
@@ -62,22 +81,25 @@ describe('--workers 2', () => {
   });
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
-    await redis.close();
+    await redis.stop();
     await closeServer(users);
     await closeServer(movies);
   });
 
   it('serves from both workers, with one rate-limit budget across them (Redis) and /metrics summed over both', async () => {
+    // Each worker's Redis connection is up (until then a worker limits on its own: onStoreDown "local").
+    await logged((l) => l.message === 'rate-limit store connected', 2);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await send(`${url}/graphql`, 'POST', JSON.stringify({ query: '{ __typename }' }))).status);
     // A budget of 4 in all, not 4 per worker.
     expect(statuses.filter((s) => s === 200)).toHaveLength(4);
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
-    const metrics = parseMetrics((await send(`${url}/metrics`, 'GET')).body);
+    const text = (await send(`${url}/metrics`, 'GET')).body;
+    const metrics = parseMetrics(text);
     expect(valueOf(metrics, 'gateway_http_requests_total', { handler: 'graphql' })).toBe(6);
     expect(valueOf(metrics, 'gateway_rate_limit_refusals_total', { limit: 'graphql' })).toBe(2);
-    const servedBy = new Set(logLines.filter((l) => l.message === 'request' && l.path === '/graphql').map((l) => l.pid));
-    expect(servedBy.size).toBe(2);
+    const requests = await logged((l) => l.message === 'request' && l.path === '/graphql', 6);
+    expect(new Set(requests.map((l) => l.pid)).size).toBe(2);
   });
 
   it('SIGTERM drains every worker and the primary exits 0', async () => {
@@ -86,6 +108,6 @@ describe('--workers 2', () => {
     const [code] = (await closed) as [number | null];
     expect(code).toBe(0);
     const stopped = new Set(logLines.filter((l) => l.message === 'stopped').map((l) => l.pid));
-    expect(stopped.size).toBe(2);
+    expect(stopped.size).toBe(2); // the output is all read once the process has closed
   });
 });
