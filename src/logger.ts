@@ -50,31 +50,42 @@ function prettyStream(): DestinationStream | undefined {
   }
 }
 
+/**
+ * A pino logger, or a child not made yet: a request's child logger is made by its first line, so a
+ * request that logs nothing (every request at the production level) costs one small object.
+ */
 class PinoLogger implements Logger {
-  readonly #pino: Pino;
-  constructor(logger: Pino) {
-    this.#pino = logger;
+  readonly #parent: Pino;
+  readonly #bindings: Record<string, unknown> | undefined;
+  #pino: Pino | undefined;
+  constructor(parent: Pino, bindings?: Record<string, unknown>) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+    if (!bindings) this.#pino = parent;
+  }
+  get #logger(): Pino {
+    return (this.#pino ??= this.#parent.child(this.#bindings!));
   }
   enabled(level: Level): boolean {
-    return this.#pino.isLevelEnabled(level);
+    return this.#parent.isLevelEnabled(level);
   }
   debug(message: string, fields?: Record<string, unknown>): void {
-    this.#pino.debug(fields, message);
+    if (this.#parent.isLevelEnabled('debug')) this.#logger.debug(fields, message);
   }
   info(message: string, fields?: Record<string, unknown>): void {
-    this.#pino.info(fields, message);
+    if (this.#parent.isLevelEnabled('info')) this.#logger.info(fields, message);
   }
   warn(message: string, fields?: Record<string, unknown>): void {
-    this.#pino.warn(fields, message);
+    if (this.#parent.isLevelEnabled('warn')) this.#logger.warn(fields, message);
   }
   error(message: string, fields?: Record<string, unknown>): void {
-    this.#pino.error(fields, message);
+    if (this.#parent.isLevelEnabled('error')) this.#logger.error(fields, message);
   }
   child(bindings: Record<string, unknown>): Logger {
-    return new PinoLogger(this.#pino.child(bindings));
+    return new PinoLogger(this.#logger, bindings);
   }
   flush(): void {
-    this.#pino.flush();
+    this.#logger.flush();
   }
 }
 

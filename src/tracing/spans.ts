@@ -1,7 +1,7 @@
 // The spans of one request, passed along explicitly: a server span per GraphQL or passthrough request
 // (continuing the caller's trace when its W3C traceparent is trusted), renamed by the GraphQL plugin to
 // the operation, and a client span per REST call under it, whose traceparent the service receives.
-import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -20,9 +20,14 @@ export function endRequestSpan(span: Span, status: number): void {
   span.end();
 }
 
+/** Each request span's context, made once for all its calls' spans. */
+const contexts = new WeakMap<Span, Context>();
+
 /** A REST call's span, under the request's. */
 export function startCallSpan(tracer: Tracer, parent: Span, service: string, method: string, route: string): Span {
-  return tracer.startSpan(`${method} ${route}`, { kind: SpanKind.CLIENT, attributes: { 'gateway.service': service, 'http.request.method': method, 'url.template': route } }, trace.setSpan(ROOT_CONTEXT, parent));
+  let context = contexts.get(parent);
+  if (!context) contexts.set(parent, (context = trace.setSpan(ROOT_CONTEXT, parent)));
+  return tracer.startSpan(`${method} ${route}`, { kind: SpanKind.CLIENT, attributes: { 'gateway.service': service, 'http.request.method': method, 'url.template': route } }, context);
 }
 
 /** Ends a call's span: the status, or why there was none, and the attempts it took. */
@@ -35,15 +40,10 @@ export function endCallSpan(span: Span, instance: string | undefined, status: nu
   span.end();
 }
 
-/** The traceparent (and tracestate) headers of a call made under `span`. */
+/** The traceparent (and tracestate) headers of a call made under `span`, as W3C Trace Context writes them. */
 export function traceHeaders(span: Span): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
-  return carrier;
-}
-
-/** The trace id a log line carries (none for a span that is not sampled). */
-export function traceIdOf(span: Span): string | undefined {
-  const context = span.spanContext();
-  return context.traceFlags & 1 ? context.traceId : undefined;
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  const traceparent = `00-${traceId}-${spanId}-0${(traceFlags & 1).toString(16)}`;
+  const state = traceState?.serialize();
+  return state ? { traceparent, tracestate: state } : { traceparent };
 }

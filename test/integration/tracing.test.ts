@@ -76,7 +76,7 @@ describe('tracing', () => {
 
   it('acceptTraceparent "never": a client\'s traceparent starts no trace of ours; the service gets ours', async () => {
     recorder.requests.length = 0;
-    const stack = await traced({ tracing: { acceptTraceparent: 'never' } });
+    const stack = await traced({ tracing: { acceptTraceparent: 'never', sampler: 'always_on' } });
     await gql(stack.gatewayUrl, QUERY, { headers: { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` } });
     await stack.close();
     expect(spansOf('a'.repeat(32))).toEqual([]);
@@ -101,6 +101,20 @@ describe('tracing', () => {
     expect(call).toMatchObject({ name: 'GET /movies/*', parentSpanId: server.spanId });
     expect(recorder.requests.map((r) => r.headers.traceparent)).toEqual([`00-${CLIENT_TRACE}-${call.spanId}-01`]);
     expect(lines.filter((l) => l.message === 'request' || l.message === 'upstream call').map((l) => l.traceId)).toEqual([CLIENT_TRACE, CLIENT_TRACE]);
+  });
+
+  it('the default sampler follows a trusted caller\'s sampled flag, and keeps only its ratio of the traces it starts', async () => {
+    recorder.requests.length = 0;
+    const stack = await traced({ tracing: { samplerArg: 0 } }); // the default sampler, keeping none of its own
+    const trace = '7'.repeat(32);
+    await gql(stack.gatewayUrl, QUERY, { headers: { traceparent: `00-${trace}-${'8'.repeat(16)}-01` } });
+    await gql(stack.gatewayUrl, QUERY);
+    await stack.close();
+    expect(spansOf(trace).length).toBeGreaterThan(0);
+    // The trace it started itself is not sampled: not exported, but still propagated, flagged unsampled.
+    const own = recorder.requests[1]!.headers.traceparent as string;
+    expect(own).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(spansOf(own.split('-')[1]!)).toEqual([]);
   });
 
   it('a failed call marks its span and the operation\'s with an error', async () => {
