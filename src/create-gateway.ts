@@ -11,7 +11,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { buildPipeline, retirePipeline, type RequestPipeline } from './request-pipeline.ts';
 import { createAdminServer } from './server/admin-server.ts';
 import { createFromTrustedProxy } from './server/client-address.ts';
-import { afterInFlight, drainServers, type DrainState } from './server/drain.ts';
+import { drainServers, type DrainState } from './server/drain.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { createTracing } from './tracing/tracer.ts';
 import type { UpstreamClient } from './upstream/upstream-client.ts';
@@ -75,7 +75,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const observability = { logger, metrics, tracing };
   const pipeline: { current: RequestPipeline } = { current: buildPipeline(config, observability) };
   metrics?.readInstancesFrom(() => pipeline.current.upstream.report());
-  const drain: DrainState = { draining: false, inFlight: new Set() };
+  const drain: DrainState = { draining: false, refusing: false, inFlight: 0 };
   const fromTrustedProxy = createFromTrustedProxy(config.rateLimit.trustedProxies);
   const server = createHttpServer({ config, pipeline, logger, metrics, drain, tracing, fromTrustedProxy });
   const adminServer = metrics && config.metrics.port !== undefined ? createAdminServer(metrics, config.metrics.path, logger) : undefined;
@@ -113,8 +113,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
       logger.info('reloaded', { services: Object.keys(next.services), ...(restartOnly.length > 0 && { restartOnly }) });
       if (restartOnly.length > 0) logger.warn('these keys take effect on restart', { keys: restartOnly });
       // What the new pipeline did not keep closes once the requests that may still use it are done.
-      const inFlight = [...drain.inFlight];
-      retiring = retiring.then(() => afterInFlight(inFlight, next.shutdownTimeoutMs)).then(() => retirePipeline(old, pipeline.current));
+      retiring = retiring.then(() => old.inFlight.idle(next.shutdownTimeoutMs)).then(() => retirePipeline(old, pipeline.current));
     },
     drain: (o = {}) => stop(o.delayMs ?? config.drainDelayMs, o.timeoutMs ?? config.shutdownTimeoutMs),
     close: () => stop(0, 2_000),

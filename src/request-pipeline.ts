@@ -17,6 +17,7 @@ import { createPassthrough, type Passthrough } from './passthrough/proxy.ts';
 import { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
 import { createClientAddress } from './server/client-address.ts';
+import { InFlight } from './server/drain.ts';
 import type { Tracing } from './tracing/tracer.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 
@@ -29,6 +30,8 @@ export interface Observability {
 
 export interface RequestPipeline {
   config: GatewayConfig;
+  /** Its requests in flight (the server counts them). */
+  inFlight: InFlight;
   schema: GraphQLSchema;
   upstream: UpstreamClient;
   limiter: RateLimiter | undefined;
@@ -62,7 +65,7 @@ export function buildPipeline(config: GatewayConfig, { logger, metrics, tracing 
     const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
     const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced: tracing !== undefined });
     const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
-    return { config, schema, upstream, limiter, yoga, passthrough: createPassthrough({ config, guard, upstream }) };
+    return { config, inFlight: new InFlight(), schema, upstream, limiter, yoga, passthrough: createPassthrough({ config, guard, upstream }) };
   } catch (err) {
     if (!keepLimiter) void limiter?.close(); // a new limiter's Redis connection, for a pipeline that will not serve
     throw err;

@@ -17,7 +17,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Passthrough } from '../passthrough/proxy.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
-import type { DrainState } from './drain.ts';
+import type { DrainState, InFlight } from './drain.ts';
 import { healthBody, readiness } from './health.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import { landingHtml, landingJson } from './landing.ts';
@@ -27,6 +27,8 @@ import { sendJson, sendJsonError } from '../http/send-json.ts';
 /** What serves requests for the current configuration (request-pipeline.ts); a reload replaces it. */
 export interface ServedPipeline {
   config: GatewayConfig;
+  /** Its requests in flight: a reload retires it once none is. */
+  inFlight: InFlight;
   yoga: GatewayYoga;
   passthrough: Passthrough;
   upstream: UpstreamClient;
@@ -143,10 +145,14 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     const startedAt = performance.now();
     let handler: Handler = 'gateway';
     if (logHeaders) log.debug('request headers', { method: req.method, headers: req.headers });
-    drain.inFlight.add(res);
+    const served = pipeline.current;
+    drain.inFlight++;
+    served.inFlight.start();
     // 'close' comes after the answer is sent, or when the client left first (logged as 499).
     res.once('close', () => {
-      drain.inFlight.delete(res);
+      drain.inFlight--;
+      served.inFlight.end();
+      if (drain.refusing) setImmediate(() => server.closeIdleConnections()); // this connection, now idle
       if (!logRequests && !metrics && !span) return;
       const status = res.writableFinished ? res.statusCode : 499;
       if (span) endRequestSpan(span, status);
