@@ -4,7 +4,8 @@
 // refusals, response-cache outcomes, and Node's process metrics. Each request records a handful of
 // counters and histograms; what the upstream layer already keeps (breaker state, calls in flight) is
 // read only when /metrics is scraped.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { FastCounter, FastHistogram } from './instruments.ts';
 import { BoundedLabels, ERROR_CODE, GRAPHQL_NAME } from './bounded-labels.ts';
 
 /** Seconds: from a fast cached answer to a call near the default timeouts. */
@@ -25,21 +26,6 @@ export interface MetricsOptions {
   maxOperationNames: number;
   /** Node's process metrics (CPU, memory, event loop lag, GC, handles). */
   processMetrics: boolean;
-}
-
-/** A labelled child kept by its label values, so that a hot path does not hash label objects per event. */
-class Children<C> {
-  readonly #children = new Map<string, C>();
-  readonly #make: (...labels: string[]) => C;
-  constructor(make: (...labels: string[]) => C) {
-    this.#make = make;
-  }
-  get(...labels: string[]): C {
-    const key = labels.join('\u0000');
-    let child = this.#children.get(key);
-    if (!child) this.#children.set(key, (child = this.#make(...labels)));
-    return child;
-  }
 }
 
 export class GatewayMetrics {
@@ -70,30 +56,20 @@ export class GatewayMetrics {
     this.#codes = new BoundedLabels(options.maxOperationNames, ERROR_CODE);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
 
-    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers });
-    const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) => new Histogram({ name, help, labelNames, buckets, registers });
+    const counter = (name: string, help: string, labelNames: readonly string[]) => new FastCounter(this.registry, name, help, labelNames);
+    const histogram = (name: string, help: string, labelNames: readonly string[], buckets: number[]) => new FastHistogram(this.registry, name, help, labelNames, buckets);
 
-    const http = counter('gateway_http_requests_total', 'HTTP requests answered, by handler (graphql, passthrough, gateway, metrics, not_found), method and status.', ['handler', 'method', 'status']);
-    this.#http = new Children((handler, method, status) => http.labels({ handler, method, status }));
-    const httpSeconds = histogram('gateway_http_request_duration_seconds', 'Time from a request\'s arrival to the end of its answer, by handler.', ['handler'], LATENCY_BUCKETS);
-    this.#httpSeconds = new Children((handler) => httpSeconds.labels({ handler }));
-
-    const operations = counter('gateway_graphql_operations_total', 'GraphQL operations, by operation name (the first names seen; later ones as "other"), type and outcome (ok, or error when the answer holds errors).', ['operation', 'type', 'outcome']);
-    this.#operations = new Children((operation, type, outcome) => operations.labels({ operation, type, outcome }));
-    const operationSeconds = histogram('gateway_graphql_operation_duration_seconds', 'Time to answer a GraphQL operation, by operation name and type.', ['operation', 'type'], LATENCY_BUCKETS);
-    this.#operationSeconds = new Children((operation, type) => operationSeconds.labels({ operation, type }));
-    const errors = counter('gateway_graphql_errors_total', 'Errors in GraphQL answers, by operation name and extensions.code.', ['operation', 'code']);
-    this.#errors = new Children((operation, code) => errors.labels({ operation, code }));
+    this.#http = counter('gateway_http_requests_total', 'HTTP requests answered, by handler (graphql, passthrough, gateway, metrics, not_found), method and status.', ['handler', 'method', 'status']);
+    this.#httpSeconds = histogram('gateway_http_request_duration_seconds', 'Time from a request\'s arrival to the end of its answer, by handler.', ['handler'], LATENCY_BUCKETS);
+    this.#operations = counter('gateway_graphql_operations_total', 'GraphQL operations, by operation name (the first names seen; later ones as "other"), type and outcome (ok, or error when the answer holds errors).', ['operation', 'type', 'outcome']);
+    this.#operationSeconds = histogram('gateway_graphql_operation_duration_seconds', 'Time to answer a GraphQL operation, by operation name and type.', ['operation', 'type'], LATENCY_BUCKETS);
+    this.#errors = counter('gateway_graphql_errors_total', 'Errors in GraphQL answers, by operation name and extensions.code.', ['operation', 'code']);
     this.#estimatedCalls = histogram('gateway_graphql_estimated_rest_calls', 'The cost estimate of each operation in REST calls (worst case, before any call).', [], CALL_BUCKETS);
     this.#restCalls = histogram('gateway_graphql_rest_calls', 'REST calls each operation made (weighted by @cost).', [], CALL_BUCKETS);
-
-    const calls = counter('gateway_upstream_calls_total', 'Calls to services, by service, instance, method and status (the HTTP status, or why there was none: timeout, unreachable, unavailable, invalid, too_large, deadline, cancelled).', ['service', 'instance', 'method', 'status']);
-    this.#upstreamCalls = new Children((service, instance, method, status) => calls.labels({ service, instance, method, status }));
-    const seconds = histogram('gateway_upstream_call_duration_seconds', 'Time of a call to a service, retries and backoff included, by service, instance and method.', ['service', 'instance', 'method'], LATENCY_BUCKETS);
-    this.#upstreamSeconds = new Children((service, instance, method) => seconds.labels({ service, instance, method }));
-    const retries = counter('gateway_upstream_retries_total', 'Retries of calls to services (attempts after the first), by service and instance.', ['service', 'instance']);
-    this.#retries = new Children((service, instance) => retries.labels({ service, instance }));
-    this.#transitions = counter('gateway_upstream_breaker_transitions_total', 'Circuit breaker transitions, by service, instance and the state entered.', ['service', 'instance', 'to']);
+    this.#upstreamCalls = counter('gateway_upstream_calls_total', 'Calls to services, by service, instance, method and status (the HTTP status, or why there was none: timeout, unreachable, unavailable, invalid, too_large, deadline, cancelled).', ['service', 'instance', 'method', 'status']);
+    this.#upstreamSeconds = histogram('gateway_upstream_call_duration_seconds', 'Time of a call to a service, retries and backoff included, by service, instance and method.', ['service', 'instance', 'method'], LATENCY_BUCKETS);
+    this.#retries = counter('gateway_upstream_retries_total', 'Retries of calls to services (attempts after the first), by service and instance.', ['service', 'instance']);
+    this.#transitions = new Counter({ name: 'gateway_upstream_breaker_transitions_total', help: 'Circuit breaker transitions, by service, instance and the state entered.', labelNames: ['service', 'instance', 'to'], registers });
     const read = (): Array<[string, InstanceState]> => Object.entries(this.#instances()).flatMap(([service, list]) => list.map((i): [string, InstanceState] => [service, i]));
     new Gauge({
       name: 'gateway_upstream_breaker_state',
@@ -113,10 +89,8 @@ export class GatewayMetrics {
         for (const [service, i] of read()) this.set({ service, instance: i.url }, i.pending);
       },
     });
-    const refusals = counter('gateway_rate_limit_refusals_total', 'Requests and fields refused by a rate limit, by limit (graphql, route:<prefix>, field:<Type.field>) and reason (over_budget, store_down).', ['limit', 'reason']);
-    this.#refusals = new Children((limit, reason) => refusals.labels({ limit, reason }));
-    const cache = counter('gateway_upstream_cache_total', 'Answers of the services\' response caches, by service and outcome (hit, miss, revalidated, coalesced, …).', ['service', 'outcome']);
-    this.#cache = new Children((service, outcome) => cache.labels({ service, outcome }));
+    this.#refusals = counter('gateway_rate_limit_refusals_total', 'Requests and fields refused by a rate limit, by limit (graphql, route:<prefix>, field:<Type.field>) and reason (over_budget, store_down).', ['limit', 'reason']);
+    this.#cache = counter('gateway_upstream_cache_total', 'Answers of the services\' response caches, by service and outcome (hit, miss, revalidated, coalesced, …).', ['service', 'outcome']);
   }
 
   /** Where the breaker and pending gauges read their values at scrape time. */
@@ -125,30 +99,30 @@ export class GatewayMetrics {
   }
 
   httpRequest(handler: string, method: string, status: number, seconds: number): void {
-    this.#http.get(handler, method, String(status)).inc();
-    this.#httpSeconds.get(handler).observe(seconds);
+    this.#http.inc([handler, method, String(status)]);
+    this.#httpSeconds.observe([handler], seconds);
   }
 
   /** One GraphQL operation's answer: `codes` are its errors' extensions.code values (undefined for none). */
   operation(name: string | null | undefined, type: string, seconds: number, codes: readonly unknown[]): void {
     const operation = this.#operationNames.label(name, 'anonymous');
-    this.#operations.get(operation, type, codes.length > 0 ? 'error' : 'ok').inc();
-    this.#operationSeconds.get(operation, type).observe(seconds);
-    for (const code of codes) this.#errors.get(operation, this.#codes.label(code, 'NONE')).inc();
+    this.#operations.inc([operation, type, codes.length > 0 ? 'error' : 'ok']);
+    this.#operationSeconds.observe([operation, type], seconds);
+    for (const code of codes) this.#errors.inc([operation, this.#codes.label(code, 'NONE')]);
   }
 
   operationCost(estimatedCalls: number): void {
-    this.#estimatedCalls.observe(estimatedCalls);
+    this.#estimatedCalls.observe([], estimatedCalls);
   }
 
   operationCalls(calls: number): void {
-    this.#restCalls.observe(calls);
+    this.#restCalls.observe([], calls);
   }
 
   upstreamCall(service: string, instance: string, method: string, status: string, seconds: number, retries: number): void {
-    this.#upstreamCalls.get(service, instance, method, status).inc();
-    this.#upstreamSeconds.get(service, instance, method).observe(seconds);
-    if (retries > 0) this.#retries.get(service, instance).inc(retries);
+    this.#upstreamCalls.inc([service, instance, method, status]);
+    this.#upstreamSeconds.observe([service, instance, method], seconds);
+    if (retries > 0) this.#retries.inc([service, instance], retries);
   }
 
   breakerTransition(service: string, instance: string, to: 'open' | 'half_open' | 'closed'): void {
@@ -156,11 +130,11 @@ export class GatewayMetrics {
   }
 
   rateLimitRefusal(limit: string, reason: 'over_budget' | 'store_down'): void {
-    this.#refusals.get(limit, reason).inc();
+    this.#refusals.inc([limit, reason]);
   }
 
   cacheOutcome(service: string, outcome: string): void {
-    this.#cache.get(service, outcome).inc();
+    this.#cache.inc([service, outcome]);
   }
 
   /** Serves every worker's metrics summed, rather than this process's alone. */
