@@ -2,9 +2,7 @@
 // file changes with --watch), stop cleanly on SIGINT/SIGTERM. A bad configuration or SDL file at
 // start prints one message naming the file (and line) and exits with 1; at a reload, it is logged and
 // the running configuration keeps serving.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadConfig } from './config/load-config.ts';
+import { configFileOf, loadConfig } from './config/load-config.ts';
 import { createGateway } from './create-gateway.ts';
 import { ConfigError } from './errors.ts';
 import { configuredLogger } from './logger.ts';
@@ -48,8 +46,8 @@ async function main(): Promise<void> {
   if (!isWorker()) console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
 
   // The files a reload reads: the config file (as loadConfig finds it) and every service's SDL file.
-  const configFile = file ?? process.env.GATEWAY_CONFIG ?? (existsSync('gateway.config.json') ? 'gateway.config.json' : undefined);
-  const filesOf = (c: typeof config): string[] => [...(configFile ? [resolve(configFile)] : []), ...Object.values(c.services).flatMap((s) => (s.schema ? [s.schema] : []))];
+  const configFile = configFileOf({ file });
+  const filesOf = (c: typeof config): string[] => [...(configFile ? [configFile] : []), ...Object.values(c.services).flatMap((s) => (s.schema ? [s.schema] : []))];
   const watcher = process.argv.includes('--watch') ? watchFiles(() => reload('a file changed')) : undefined;
   watcher?.set(filesOf(config));
   function reload(why: string): void {

@@ -89,16 +89,28 @@ class Layers {
 
 export type { GatewayConfig } from './config-schema.ts';
 
+const envOf = (options: LoadConfigOptions, cwd: string): EnvSource =>
+  readEnv(options.env ?? process.env, options.envFile === false ? undefined : resolve(cwd, options.envFile ?? '.env'));
+const fileOf = (options: LoadConfigOptions, env: EnvSource, cwd: string): string | undefined => {
+  const file = options.file ?? env.get('GATEWAY_CONFIG')?.value ?? (existsSync(resolve(cwd, 'gateway.config.json')) ? 'gateway.config.json' : undefined);
+  return file === undefined ? undefined : resolve(cwd, file);
+};
+
+/** The config file loadConfig reads with these options (absolute), if any: what a reload watches. */
+export function configFileOf(options: LoadConfigOptions = {}): string | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  return fileOf(options, envOf(options, cwd), cwd);
+}
+
 export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const cwd = options.cwd ?? process.cwd();
-  const env = readEnv(options.env ?? process.env, options.envFile === false ? undefined : resolve(cwd, options.envFile ?? '.env'));
+  const env = envOf(options, cwd);
   const production = env.get('NODE_ENV')?.value === 'production';
   const layers = new Layers();
   layers.apply({ services: DEFAULT_SERVICES }, { label: 'defaults', file: true });
   if (production) layers.apply(PRODUCTION_PRESET, { label: 'the production preset', file: true });
-  const file = options.file ?? env.get('GATEWAY_CONFIG')?.value ?? (existsSync(resolve(cwd, 'gateway.config.json')) ? 'gateway.config.json' : undefined);
-  if (file !== undefined) {
-    const path = resolve(cwd, file);
+  const path = fileOf(options, env, cwd);
+  if (path !== undefined) {
     layers.apply(relativeTo(readJsonFile(path), dirname(path)), { label: path, file: true });
   }
   if (options.overrides) layers.apply(relativeTo(options.overrides, cwd), { label: 'config overrides', file: true });

@@ -22,11 +22,12 @@ const options = {
   zstd: (_input: Buffer, quality: Quality): zlib.ZstdOptions => ({ params: { [ZSTD_c_compressionLevel]: quality === 'dynamic' ? 1 : 12 } }),
 };
 const hasZstd = typeof zlib.zstdCompressSync === 'function';
-const inPlace: Record<Encoding, (input: Buffer, o: never) => Buffer> = { br: zlib.brotliCompressSync, gzip: zlib.gzipSync, zstd: hasZstd ? zlib.zstdCompressSync : zlib.gzipSync };
-const pooled: Record<Encoding, (input: Buffer, o: never) => Promise<Buffer>> = {
+// zstd only where this Node has it: ENCODINGS does not offer it otherwise.
+const inPlace: Partial<Record<Encoding, (input: Buffer, o: never) => Buffer>> = { br: zlib.brotliCompressSync, gzip: zlib.gzipSync, ...(hasZstd && { zstd: zlib.zstdCompressSync }) };
+const pooled: Partial<Record<Encoding, (input: Buffer, o: never) => Promise<Buffer>>> = {
   br: promisify(zlib.brotliCompress),
   gzip: promisify(zlib.gzip),
-  zstd: hasZstd ? promisify(zlib.zstdCompress) : promisify(zlib.gzip),
+  ...(hasZstd && { zstd: promisify(zlib.zstdCompress) }),
 };
 
 /** The encodings this process can produce, in the order preferred when the client has no preference. */
@@ -43,7 +44,7 @@ export function negotiateEncoding(acceptEncoding: string | null | undefined): En
 
 export async function compress(input: Buffer, encoding: Encoding, quality: Quality = 'dynamic'): Promise<Buffer> {
   const o = options[encoding](input, quality) as never;
-  return quality === 'dynamic' && input.length <= IN_PLACE_BYTES ? inPlace[encoding](input, o) : pooled[encoding](input, o);
+  return quality === 'dynamic' && input.length <= IN_PLACE_BYTES ? inPlace[encoding]!(input, o) : pooled[encoding]!(input, o);
 }
 
 /** Worth compressing: text, JSON, JavaScript, CSS, SVG (not images, archives or already-encoded bodies). */

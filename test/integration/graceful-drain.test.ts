@@ -7,29 +7,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { closeServer, listen } from '../harness/listen.ts';
+import { outputLines } from '../harness/output-lines.ts';
 import { ROOT, schemaFile } from '../harness/start-stack.ts';
-
-/** Every line of `stream`, and a promise of the first one (seen or to come) that `match` accepts. */
-function linesOf(stream: NodeJS.ReadableStream): { seen: string[]; next: (match: (line: string) => boolean) => Promise<string> } {
-  const seen: string[] = [];
-  const waiting: Array<{ match: (line: string) => boolean; resolve: (line: string) => void; reject: (err: Error) => void }> = [];
-  const lines = createInterface({ input: stream });
-  lines.on('line', (line) => {
-    seen.push(line);
-    for (const w of [...waiting]) if (w.match(line)) waiting.splice(waiting.indexOf(w), 1) && w.resolve(line);
-  });
-  lines.once('close', () => waiting.splice(0).forEach((w) => w.reject(new Error(`the stream ended before the line came; it had:\n${seen.join('\n')}`))));
-  const next = (match: (line: string) => boolean): Promise<string> => {
-    const found = seen.find(match);
-    return found !== undefined ? Promise.resolve(found) : new Promise((resolve, reject) => waiting.push({ match, resolve, reject }));
-  };
-  return { seen, next };
-}
 
 /** Whether a TCP connection to `port` is refused (true) or accepted (false). */
 function refused(port: number): Promise<boolean> {
@@ -64,9 +47,9 @@ async function startGatewayProcess(usersUrl: string, moviesUrl: string, config: 
     ...config,
   }));
   const child = spawn(process.execPath, [resolve(ROOT, 'src/main.ts'), '--config', file], { cwd: dir, env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = linesOf(child.stderr!);
-  const started = await linesOf(child.stdout!).next((line) => line.startsWith('gateway on '));
-  return { child, url: /^gateway on (http:\/\/\S+)/.exec(started)![1]!, logged: (message) => log.next((line) => line.includes(`"message":"${message}"`)), lines: () => log.seen };
+  const log = outputLines(child.stderr!);
+  const started = await outputLines(child.stdout!).find((line) => line.startsWith('gateway on '));
+  return { child, url: /^gateway on (http:\/\/\S+)/.exec(started)![1]!, logged: (message) => log.find((line) => line.includes(`"message":"${message}"`)), lines: () => log.seen };
 }
 
 describe('graceful drain on SIGTERM', () => {

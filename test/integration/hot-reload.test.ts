@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createGateway, type Gateway } from '../../src/create-gateway.ts';
@@ -17,6 +16,7 @@ import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { codesOf, gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
+import { outputLines } from '../harness/output-lines.ts';
 import { ROOT, schemaFile } from '../harness/start-stack.ts';
 
 /** A folder with its own copy of the SDL files and a config file naming them, to edit between reloads. */
@@ -123,22 +123,6 @@ describe('reload() in process', () => {
   });
 });
 
-/** Every line of `stream`, and a promise of the next (or an already seen) line that `match` accepts. */
-function linesOf(stream: NodeJS.ReadableStream) {
-  const seen: string[] = [];
-  const waiting: Array<{ match: (line: string) => boolean; resolve: (line: string) => void; reject: (err: Error) => void; from: number }> = [];
-  createInterface({ input: stream })
-    .on('line', (line) => {
-      seen.push(line);
-      for (const w of [...waiting]) if (w.match(line)) waiting.splice(waiting.indexOf(w), 1) && w.resolve(line);
-    })
-    .once('close', () => waiting.splice(0).forEach((w) => w.reject(new Error(`the stream ended; it had:\n${seen.join('\n')}`))));
-  return {
-    /** The next line from now on that `match` accepts. */
-    next: (match: (line: string) => boolean): Promise<string> => new Promise((resolve, reject) => waiting.push({ match, resolve, reject, from: seen.length })),
-  };
-}
-
 describe('the real process: SIGHUP and --watch', () => {
   const users = createUsersService();
   const movies = createMoviesService();
@@ -159,8 +143,8 @@ describe('the real process: SIGHUP and --watch', () => {
     const ws = workspace(usersUrl, moviesUrl, { logLevel: 'info' });
     const child = spawn(process.execPath, [resolve(ROOT, 'src/main.ts'), '--config', ws.file, ...args], { cwd: ws.dir, env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
-    const log = linesOf(child.stderr!);
-    const started = await linesOf(child.stdout!).next((l) => l.startsWith('gateway on '));
+    const log = outputLines(child.stderr!);
+    const started = await outputLines(child.stdout!).next((l) => l.startsWith('gateway on '));
     return { ws, child, log, url: /^gateway on (http:\/\/\S+)/.exec(started)![1]! };
   };
 
