@@ -16,7 +16,6 @@ import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 import { profileFlags, stopAndSummarize } from './lib/profile-summary.ts';
-import { startOtlpSink } from './lib/otlp-sink.ts';
 import { ENCODINGS } from '../src/http/compression.ts';
 import { createUserReviewsService } from '../test/fixtures/user-reviews/user-reviews-service.ts';
 
@@ -109,14 +108,8 @@ async function main(): Promise<void> {
   };
   const noLimits = await start('gateway (limits off)', node, [...buildGateway(ROOT), '--config', configFile('no-limits', { graphql: { limits: { enabled: false } } })], `http://127.0.0.1:${port + 14}`, { ...upstreamEnv, PORT: String(port + 14) }, '/healthz');
   const general = await start('gateway (compile off: graphql-jit only)', node, [...buildGateway(ROOT), '--config', configFile('general', { graphql: { compile: false } })], `http://127.0.0.1:${port + 19}`, { ...upstreamEnv, PORT: String(port + 19) }, '/healthz');
-  // What operations cost: the metrics (on by default), and a log line per request and per REST call (info).
-  const noMetrics = await start('gateway (metrics off)', node, [...buildGateway(ROOT), '--config', configFile('no-metrics', { metrics: { enabled: false } })], `http://127.0.0.1:${port + 24}`, { ...upstreamEnv, PORT: String(port + 24) }, '/healthz');
-  const sink = await startOtlpSink();
-  const traced = await start('gateway (tracing on, default sampling)', node, buildGateway(ROOT), `http://127.0.0.1:${port + 26}`, { ...upstreamEnv, PORT: String(port + 26), OTEL_EXPORTER_OTLP_ENDPOINT: sink.url }, '/healthz');
-  const tracedAll = await start('gateway (tracing on, every request sampled)', node, buildGateway(ROOT), `http://127.0.0.1:${port + 28}`, { ...upstreamEnv, PORT: String(port + 28), OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' }, '/healthz');
   // Two workers on these 2 cores (which the services and wrk share): RSS is the primary's alone.
   const twoWorkers = await start('gateway (2 workers)', node, buildGateway(ROOT), `http://127.0.0.1:${port + 27}`, { ...upstreamEnv, PORT: String(port + 27), WORKERS: '2' }, '/healthz');
-  const infoLogs = await start('gateway (logs at info, to a pipe)', node, [...buildGateway(ROOT), '--config', configFile('info-logs', { logLevel: 'info' })], `http://127.0.0.1:${port + 25}`, { ...upstreamEnv, PORT: String(port + 25) }, '/healthz');
   const cached = { cache: { enabled: true, coalesce: true } };
   const withCache = await start('gateway (cache and coalescing on)', node, [...buildGateway(ROOT), '--config', configFile('cache', { services: {
     users: { urls: [usersUrl], schema: join(ROOT, 'schema/users.graphql'), maxBatchSize: 1000, ...cached },
@@ -128,7 +121,7 @@ async function main(): Promise<void> {
   const ceiling = await start('ceiling (the bench query by hand, no GraphQL)', node, [join(work, 'ceiling/server.mjs')], `http://127.0.0.1:${port + 18}`, { ...upstreamEnv, PORT: String(port + 18) }, '/');
 
   const open = await measureBreakerOpen(usersUrl, work);
-  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, twoWorkers, general, noLimits, noMetrics, traced, tracedAll, infoLogs, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
+  const headline = await runScenario('headline', [baseline, ceiling, ...peers, gateway, twoWorkers, general, noLimits, withCache], BODY, () => restCalls(usersUrl, moviesUrl), () => resetCalls(usersUrl, moviesUrl));
   // The gateway's profile covers its warm-up and rounds of the headline scenario.
   const profiled = profile ? await stopAndSummarize(gateway.child, profileDir) : undefined;
 
@@ -163,7 +156,6 @@ async function main(): Promise<void> {
   }, 20);
   reviews.closeAllConnections();
   reviews.close();
-  sink.close();
   for (const proxy of proxies) {
     proxy.closeAllConnections();
     proxy.close();
@@ -178,7 +170,7 @@ async function main(): Promise<void> {
     `This gateway against the ceiling: ${fmt(headline[gateway.name]!.rps / headline[ceiling.name]!.rps, 2)}× its throughput, ${fmt(headline[gateway.name]!.p99 / headline[ceiling.name]!.p99, 2)}× its p99.`,
     `What the limits and the cost estimate cost: ${fmt((1 - headline[gateway.name]!.rps / headline[noLimits.name]!.rps) * 100, 1)} % of throughput (target under 3 %; a negative figure is the rounds' noise). Cache and coalescing stay off in every other row: each wrk connection sends the same query, which flatters them.`,
     `Two workers: ${fmt(headline[twoWorkers.name]!.rps / headline[gateway.name]!.rps, 2)}× one worker's throughput (on 2 cores shared with the services and wrk).`,
-    `What operations cost, against the gateway with metrics off: the metrics ${fmt((1 - headline[gateway.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} %, metrics and tracing at the default sampling (10 % of new traces) ${fmt((1 - headline[traced.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} % of throughput (target under 5 %), every request sampled ${fmt((1 - headline[tracedAll.name]!.rps / headline[noMetrics.name]!.rps) * 100, 1)} % (${fmt(sink.bytes() / 1e6)} MB of spans exported in ${sink.exports()} batches, both rows); logs at info ${fmt((1 - headline[infoLogs.name]!.rps / headline[gateway.name]!.rps) * 100, 1)} % against the default (warn in production).`,
+    'What metrics, tracing and logs cost: npm run bench:operations (measured in pairs on one core).',
     '',
     'What compression costs and saves (the gateway above, the client sending Accept-Encoding):',
     '',

@@ -11,8 +11,9 @@ export interface Started {
   url: string;
 }
 
-export async function start(name: string, command: string, args: string[], url: string, env: Record<string, string> = {}, readyPath = '/'): Promise<Started> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+/** `output`: a file descriptor for the process's stdout and stderr (by default stdout is discarded and the end of stderr kept for errors). */
+export async function start(name: string, command: string, args: string[], url: string, env: Record<string, string> = {}, readyPath = '/', output?: number): Promise<Started> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', output ?? 'ignore', output ?? 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
   children.push(child);

@@ -68,6 +68,8 @@ export interface WrkOptions {
   clients?: number;
   /** Accept-Encoding to send (none by default). */
   acceptEncoding?: string;
+  /** Run wrk on these CPUs only (a taskset list, "0" or "0-2"). */
+  cpus?: string | undefined;
 }
 
 export function runWrk(o: WrkOptions): Promise<WrkResult> {
@@ -78,7 +80,8 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
   const threads = Math.min(o.threads ?? 2, o.connections);
   const args = [`-t${threads}`, `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', scriptFile, o.url];
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '', BENCH_CLIENTS: String(o.clients ?? 0), BENCH_ACCEPT_ENCODING: o.acceptEncoding ?? '' } });
+    const [command, argv] = o.cpus ? ['taskset', ['-c', o.cpus, 'wrk', ...args]] : ['wrk', args];
+    const child = spawn(command, argv, { env: { ...process.env, BENCH_METHOD: o.method ?? 'GET', BENCH_BODY: o.body ?? '', BENCH_CLIENTS: String(o.clients ?? 0), BENCH_ACCEPT_ENCODING: o.acceptEncoding ?? '' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));

@@ -61,12 +61,12 @@ export function createGatewayYoga({ schema, authenticate, limiter, clientAddress
   return createYoga<ServerContext, ResolverContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: ({ requestId, log, span, identity, res, request }) => ({
+    context: ({ requestId, log, trace: requestTrace, identity, res, request }) => ({
       identity,
       rest: new RestScope(upstream, owners, {
         requestId,
         log,
-        span,
+        requestTrace,
         trace,
         headers: (service: string) => callHeaders(config.services[service]!, identity, config.auth.identityHeaders, (name) => request.headers.get(name) ?? undefined),
         maxCalls: graphql.cost.runtimeMaxCalls,

@@ -4,8 +4,8 @@
 // REST calls made. A new scope per request: nothing here is shared across requests or users.
 import DataLoader from 'dataloader';
 import { gatewayGraphQLError } from '../errors.ts';
-import type { Span } from '@opentelemetry/api';
 import type { Logger } from '../logger.ts';
+import type { RequestTrace } from '../tracing/spans.ts';
 import { abortKind, failure, failureToGraphQLError, UpstreamFailure } from '../upstream/errors.ts';
 import type { CallRecord, HttpMethod, UpstreamClient, UpstreamResponse } from '../upstream/upstream-client.ts';
 import { entityBatchFn, groupedBatchFn, type EntityOwner, type EntityRecord, type GroupedCall, type GroupedSpec } from './batch-load.ts';
@@ -17,8 +17,8 @@ export interface RestScopeOptions {
   requestId: string;
   /** The request's logger: its lines carry the request id. */
   log?: Logger | undefined;
-  /** The request's span, when tracing: each REST call's span goes under it. */
-  span?: Span | undefined;
+  /** The request's trace, when tracing: each REST call's span goes under its span. */
+  requestTrace?: RequestTrace | undefined;
   /** Keep the list of calls made (dev mode). */
   trace: boolean;
   /** The headers every call to a service carries: forwarded, configured, identity (policy/call-headers.ts). */
@@ -37,7 +37,7 @@ export interface RestScopeOptions {
 export class RestScope {
   readonly requestId: string;
   readonly log: Logger | undefined;
-  readonly span: Span | undefined;
+  readonly requestTrace: RequestTrace | undefined;
   /** The calls made so far, when tracing (dev mode); undefined otherwise. */
   readonly calls: CallRecord[] | undefined;
   /** The weighted calls started so far (refused ones not counted). */
@@ -69,7 +69,7 @@ export class RestScope {
     this.#loaderOptions = this.#levels ? { maxBatchSize: Number.MAX_SAFE_INTEGER, batchScheduleFn: this.#levels.schedule } : { maxBatchSize: Number.MAX_SAFE_INTEGER };
     this.requestId = options.requestId;
     this.log = options.log;
-    this.span = options.span;
+    this.requestTrace = options.requestTrace;
     this.calls = options.trace ? [] : undefined;
     const calls = this.calls;
     this.#onCall = calls ? (record) => calls.push(record) : undefined;
@@ -145,7 +145,7 @@ export class RestScope {
     this.spent += weight;
     this.#levels?.started();
     try {
-      return await this.#client.call(service, { method, path, route, body, requestId: this.requestId, log: this.log, span: this.span, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
+      return await this.#client.call(service, { method, path, route, body, requestId: this.requestId, log: this.log, trace: this.requestTrace, headers: this.#headersFor(service, headers), signal: this.#signal }, this.#onCall);
     } catch (err) {
       if (err instanceof UpstreamFailure) throw failureToGraphQLError(err);
       throw err;

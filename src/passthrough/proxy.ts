@@ -44,7 +44,7 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
   };
 
   const stream = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, search: string, admission: Admission): void => {
-    const { requestId, log, span } = meta;
+    const { requestId, log, trace } = meta;
     if (!admission.admitted) return refuse(res, admission.refusal, requestId, admission.close);
     if (res.destroyed) return; // the client left while it was being admitted
     const { route, upstreamPath, identity } = admission;
@@ -68,7 +68,7 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
     const added = callHeaders(service, identity, config.auth.identityHeaders);
     if (added) Object.assign(headers, added);
     upstream
-      .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, route: `${route.rewrite}/*`, requestId, log, span, signal: gone.signal, raw: { headers, body } })
+      .call(route.service, { method: req.method ?? 'GET', path: upstreamPath + search, route: `${route.rewrite}/*`, requestId, log, trace, signal: gone.signal, raw: { headers, body } })
       .then((answer) => {
         const raw = answer.raw!;
         res.writeHead(answer.status, clientResponseHeaders(raw.headers));

@@ -11,7 +11,7 @@ import type { ServerContext } from '../graphql/server-context.ts';
 import { sendStaticFile } from '../http/static-file.ts';
 import type { RequestMeta } from '../http/request-meta.ts';
 import type { Logger } from '../logger.ts';
-import { endRequestSpan, startRequestSpan } from '../tracing/spans.ts';
+import { RequestTrace } from '../tracing/spans.ts';
 import type { Tracing } from '../tracing/tracer.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Passthrough } from '../passthrough/proxy.ts';
@@ -72,7 +72,7 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     const { config: current, yoga, passthrough, upstream, limiter } = pipeline.current;
     if (path === '/graphql') {
       // requestListener passes extra arguments on as the server context; its type lists only two.
-      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown)(req, res, { requestId, log, startedAt, span: meta.span });
+      void (yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown)(req, res, { requestId, log, startedAt, trace: meta.trace, operation: undefined });
       return 'graphql';
     }
     const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -137,11 +137,11 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     if (drain.draining) res.setHeader('connection', 'close');
     const [path, search] = splitTarget(req.url);
     // Traced: every request but the probes and the metrics scrapes has a span.
-    const span = tracing && !((path === '/healthz' || path === '/readyz' || path === metricsPath) && req.method === 'GET')
-      ? startRequestSpan(tracing.tracer, req.headers, req.method ?? 'GET', path.slice(0, 200), trustTraceparent(req))
+    const trace = tracing && !((path === '/healthz' || path === '/readyz' || path === metricsPath) && req.method === 'GET')
+      ? new RequestTrace(tracing.tracer, req.headers, req.method ?? 'GET', path.slice(0, 200), trustTraceparent(req))
       : undefined;
     // One logger per request: every line it writes (the request's, its REST calls') carries its id, and the trace's.
-    const log = logger.child(span ? { requestId, traceId: span.spanContext().traceId } : { requestId });
+    const log = logger.child(trace ? { requestId, traceId: trace.traceId } : { requestId });
     const startedAt = performance.now();
     let handler: Handler = 'gateway';
     if (logHeaders) log.debug('request headers', { method: req.method, headers: req.headers });
@@ -153,15 +153,15 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
       drain.inFlight--;
       served.inFlight.end();
       if (drain.refusing) setImmediate(() => server.closeIdleConnections()); // this connection, now idle
-      if (!logRequests && !metrics && !span) return;
+      if (!logRequests && !metrics && !trace) return;
       const status = res.writableFinished ? res.statusCode : 499;
-      if (span) endRequestSpan(span, status);
+      trace?.end(status);
       const ms = performance.now() - startedAt;
       metrics?.httpRequest(handler, req.method ?? 'GET', status, ms / 1000);
       if (logRequests) log.info('request', { method: req.method, path: path.slice(0, 200), status, ms: Math.round(ms * 100) / 100 });
     });
     try {
-      handler = handle(req, res, { requestId, log, span }, path, search, startedAt);
+      handler = handle(req, res, { requestId, log, trace }, path, search, startedAt);
     } catch (err) {
       log.error('unexpected error in the HTTP server', { error: (err as Error).stack ?? String(err) });
       if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);

@@ -44,7 +44,7 @@ export function createTracing(config: TracingConfig): Tracing | undefined {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
     sampler: sampler(config),
-    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 1000 })],
+    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: config.exportDelayMs })],
   });
   return { tracer: provider.getTracer('rest-graphql-gateway'), accept: config.acceptTraceparent, shutdown: () => provider.shutdown() };
 }

@@ -37,7 +37,7 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
   const instance = ctx.instance as Instance;
   const { request, service } = ctx;
   if (request.raw) return rawAttempt(ctx, instance);
-  const headers: Record<string, string> = { ...request.headers, accept: 'application/json', 'x-request-id': request.requestId };
+  const headers: Record<string, string> = { ...request.headers, ...ctx.traceHeaders, accept: 'application/json', 'x-request-id': request.requestId };
   let body: string | undefined;
   if (request.body !== undefined) {
     body = JSON.stringify(request.body);

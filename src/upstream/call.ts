@@ -8,6 +8,8 @@ import type { ServiceRuntime } from './service-runtime.ts';
 export interface CallContext {
   service: ServiceRuntime;
   request: UpstreamRequest;
+  /** The call's W3C trace context headers, when tracing (a JSON call's; the passthrough's are in its raw headers). */
+  traceHeaders?: Readonly<Record<string, string>> | undefined;
   /** Aborts when the call's total deadline passes; covers every attempt and backoff. */
   deadline: AbortSignal;
   /** Set by the balancer for each attempt. */

@@ -2,7 +2,7 @@
 // layer and by its callers, importing nothing of it.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Span } from '@opentelemetry/api';
+import type { RequestTrace } from '../tracing/spans.ts';
 import type { Logger } from '../logger.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -14,8 +14,8 @@ export interface UpstreamRequest {
   path: string;
   /** The path as the SDL or route writes it ("/users/{args.id}"): what names the call in traces. */
   route?: string | undefined;
-  /** The request's span, when tracing: the call's span goes under it. */
-  span?: Span | undefined;
+  /** The request's trace, when tracing: the call's span goes under its span. */
+  trace?: RequestTrace | undefined;
   /** Sent as JSON when present. */
   body?: unknown;
   requestId: string;

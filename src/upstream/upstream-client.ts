@@ -4,8 +4,8 @@
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { Logger } from '../logger.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
-import type { Span, Tracer } from '@opentelemetry/api';
-import { endCallSpan, startCallSpan, traceHeaders } from '../tracing/spans.ts';
+import type { Span } from '@opentelemetry/api';
+import { endCallSpan } from '../tracing/spans.ts';
 import type { Call, CallContext } from './call.ts';
 import type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 import { composeCall } from './compose.ts';
@@ -49,7 +49,6 @@ export class UpstreamClient {
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #logger: Logger;
   readonly #metrics: GatewayMetrics | undefined;
-  readonly #tracer: Tracer | undefined;
   readonly #call: Call = composeCall();
   #probe: { at: number; result: Promise<Record<string, ProbedInstance[]>> } | undefined;
 
@@ -57,11 +56,9 @@ export class UpstreamClient {
    * `previous`: the client this one replaces on a reload; the services whose configuration did not
    * change keep its instances (their pools, breakers and retry budgets) as they are.
    */
-  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, observe: { metrics?: GatewayMetrics | undefined; tracer?: Tracer | undefined } = {}, previous?: UpstreamClient) {
-    const { metrics, tracer } = observe;
+  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics?: GatewayMetrics | undefined, previous?: UpstreamClient) {
     this.#logger = logger;
     this.#metrics = metrics;
-    this.#tracer = tracer;
     for (const [name, config] of Object.entries(services)) {
       const kept = previous && previous.#unchanged(name, config);
       if (kept) {
@@ -136,15 +133,16 @@ export class UpstreamClient {
       }
       caller.addEventListener('abort', onCallerAbort, { once: true });
     }
-    // Traced: the call's span under the request's, and its traceparent to the service (over any a passthrough client sent).
+    // Traced: the call's span under the request's (when sampled), and its traceparent to the service (over
+    // any a passthrough client sent).
     let span: Span | undefined;
-    if (this.#tracer && request.span) {
-      span = startCallSpan(this.#tracer, request.span, serviceName, request.method, request.route ?? request.path.split('?')[0]!);
-      const trace = traceHeaders(span);
-      if (request.raw) Object.assign(request.raw.headers, trace);
-      else request = { ...request, headers: { ...request.headers, ...trace } };
+    let traceHeaders: Readonly<Record<string, string>> | undefined;
+    if (request.trace) {
+      span = request.trace.startCall(serviceName, request.method, request.route ?? request.path.split('?')[0]!);
+      traceHeaders = request.trace.headersOf(span);
+      if (request.raw) Object.assign(request.raw.headers, traceHeaders);
     }
-    const ctx: CallContext = { service, request, deadline: deadline.signal, attempt: 0 };
+    const ctx: CallContext = { service, request, traceHeaders, deadline: deadline.signal, attempt: 0 };
     const started = performance.now();
     let status = 0;
     let failed: UpstreamFailure | undefined;

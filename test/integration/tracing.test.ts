@@ -117,6 +117,22 @@ describe('tracing', () => {
     expect(spansOf(own.split('-')[1]!)).toEqual([]);
   });
 
+  it('an unsampled request\'s calls all carry its own span\'s traceparent, flagged unsampled, and nothing is exported', async () => {
+    recorder.requests.length = 0;
+    const stack = await traced();
+    const trace = '9'.repeat(32);
+    const { body } = await gql(stack.gatewayUrl, '{ movie(id: "1") { title } movies(limit: 1) { title } }', { headers: { traceparent: `00-${trace}-${'6'.repeat(16)}-00` } });
+    await stack.close();
+    expect(body.errors).toBeUndefined();
+    const sent = recorder.requests.map((r) => r.headers.traceparent as string);
+    expect(sent).toHaveLength(2);
+    // One parent for both (the request's span, not the caller's), in the caller's trace.
+    expect(sent[0]).toMatch(new RegExp(`^00-${trace}-[0-9a-f]{16}-00$`));
+    expect(sent[0]).not.toContain('6'.repeat(16));
+    expect(sent[1]).toBe(sent[0]);
+    expect(spansOf(trace)).toEqual([]);
+  });
+
   it('a failed call marks its span and the operation\'s with an error', async () => {
     const down = await startFaultUpstream({ kind: 'status', status: 500, body: { error: { message: 'boom' } } });
     try {

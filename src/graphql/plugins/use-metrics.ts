@@ -9,21 +9,14 @@ import type { ResolverContext } from '../../resolvers/resolver-context.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { CostContext } from './use-operation-limits.ts';
 
-interface Operation {
-  name: string | null | undefined;
-  type: string;
-  context?: ResolverContext & CostContext;
-}
-
 export function useMetrics(metrics: GatewayMetrics): Plugin<ResolverContext & CostContext, ServerContext> {
-  const operations = new WeakMap<Request, Operation>();
   return {
-    onParams({ params, request }) {
-      operations.set(request, { name: params.operationName, type: 'unknown' });
+    onParams({ params, context }) {
+      context.operation = { name: params.operationName, type: 'unknown' };
     },
     // Validation sees every parsed document, executed or not: the operation's own name and type.
     onValidate({ params, context }) {
-      const operation = operations.get(context.request);
+      const { operation } = context as unknown as ServerContext;
       const ast = operation && getOperationAST(params.documentAST, operation.name);
       if (!operation || !ast) return;
       operation.type = ast.operation;
@@ -31,17 +24,17 @@ export function useMetrics(metrics: GatewayMetrics): Plugin<ResolverContext & Co
     },
     onExecute({ args }) {
       const context = args.contextValue;
-      const operation = operations.get(context.request);
+      const { operation } = context as unknown as ServerContext;
       if (operation) operation.context = context;
     },
-    onResultProcess({ request, result, serverContext }) {
-      const operation = operations.get(request);
+    onResultProcess({ result, serverContext }) {
+      const { operation } = serverContext;
       if (!operation || Array.isArray(result) || Symbol.asyncIterator in result) return;
-      operations.delete(request);
+      serverContext.operation = undefined;
       const codes = result.errors?.map((e) => e.extensions?.code) ?? [];
       const seconds = serverContext.startedAt === undefined ? 0 : (performance.now() - serverContext.startedAt) / 1000;
       metrics.operation(operation.name, operation.type, seconds, codes);
-      const context = operation.context;
+      const context = operation.context as (ResolverContext & CostContext) | undefined;
       if (context?.costEstimate) metrics.operationCost(context.costEstimate.calls);
       if (context) metrics.operationCalls(context.rest.spent);
     },
