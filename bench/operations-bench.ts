@@ -2,12 +2,12 @@
 // pairs. A pair is two gateways that differ in one thing, started together, pinned together to one core
 // (taskset, when there is one to spare) and loaded together by two wrk with the bench query, so that
 // whatever else the machine does at that moment slows both alike; the cost is 1 − the variant's
-// requests over the reference's, the geometric mean over the rounds (the pair started afresh every two
-// rounds, in alternating order). Sequential runs on these shared machines differed by up to 30 % between
+// requests over the reference's, the geometric mean over the rounds (each round a fresh start of the
+// pair, in alternating order). Sequential runs on these shared machines differed by up to 30 % between
 // identical rounds; a pair of identical gateways (the first row) shows what this method's own noise is.
 // Logs are compared with the gateway as it was before the operations work (its hand-written logger),
 // built from git: logging's cost then (warn against info, same build) and now.
-//   npm run bench:operations -- [--seconds 10] [--rounds 8] [--connections 50]   (two rounds per start)
+//   npm run bench:operations -- [--seconds 10] [--rounds 8] [--connections 50]
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -27,7 +27,9 @@ const BODY = JSON.stringify({ query: '{ users(limit: 50) { id name favoriteMovie
 /** The last commit before the operations work (issue 15): the hand-written logger, no metrics, no tracing. */
 const BEFORE_OPERATIONS = 'fa497f3';
 
-const { seconds, warmup, rounds, connections, port } = benchOptions({ warmup: 3, port: 4600 });
+const { seconds, warmup, rounds, connections, port, extra } = benchOptions({ warmup: 3, port: 4600, rounds: 8 }, { only: '' });
+/** --only TEXT: the rows whose description contains it (and the noise row). */
+const wanted = (row: string): boolean => !extra.only || row.includes(extra.only) || row.startsWith('the same gateway');
 const node = process.execPath;
 
 /** Gateways on the last core, everything else (services, wrk, the span sink) on the others, when taskset can say so. */
@@ -97,29 +99,29 @@ async function together(a: Started, b: Started, secs: number, bFirst = false): P
 }
 
 /**
- * The pair started afresh for every two rounds, in one order and then the other, and within each start
- * the two wrk started in one order and then the other: whatever favours one side of a pair for reasons of
- * its own (which process started second, which wrk, where each process's heap landed: the first row shows
- * how much) counts for each side equally.
+ * The pair started afresh for every round: a process's own luck (where its heap and code landed) moved
+ * an identical gateway's throughput by up to 4 % from one start to the next, more than anything within
+ * a start, so rounds are starts. Their order alternates (the process started second did better), and
+ * so does which wrk starts first, over every combination of the two: whatever favours one side of a pair
+ * for reasons of its own counts for each side equally.
  */
-async function pair(row: string, reference: Variant, variant: Variant, upstreamEnv: Record<string, string>): Promise<PairResult> {
+async function pair(row: string, reference: Variant, variant: Variant, upstreamEnv: Record<string, string>): Promise<PairResult | undefined> {
+  if (!wanted(row)) return undefined;
   const ratios: number[] = [];
   const rpsA: number[] = [];
   const rpsB: number[] = [];
   let logBytes: number | undefined;
-  for (let launchNo = 0; launchNo < Math.ceil(rounds / 2); launchNo++) {
-    const [firstVariant, secondVariant] = launchNo % 2 === 0 ? [reference, variant] : [variant, reference];
+  for (let round = 0; round < rounds; round++) {
+    const [firstVariant, secondVariant] = round % 2 === 0 ? [reference, variant] : [variant, reference];
     const first = await launch(firstVariant, upstreamEnv);
     const second = await launch(secondVariant, upstreamEnv);
     const [a, b] = firstVariant === reference ? [first, second] : [second, first];
     try {
       await together(a.server, b.server, warmup);
-      for (let r = 0; r < 2; r++) {
-        const [x, y] = await together(a.server, b.server, seconds, r === 1);
-        ratios.push(y / x);
-        rpsA.push(x);
-        rpsB.push(y);
-      }
+      const [x, y] = await together(a.server, b.server, seconds, Math.floor(round / 2) % 2 === 1);
+      ratios.push(y / x);
+      rpsA.push(x);
+      rpsB.push(y);
       if (variant.logFile) logBytes = (logBytes ?? 0) + statSync(variant.logFile).size;
     } finally {
       a.close();
@@ -152,29 +154,30 @@ async function main(): Promise<void> {
   const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url };
   const logFile = (name: string): string => join(WORK, `operations-${name}.log`);
 
-  const results: PairResult[] = [];
+  const results: Array<PairResult | undefined> = [];
   results.push(await pair('the same gateway twice (this method\'s noise)', { label: 'gateway', args: now }, { label: 'gateway again', args: now }, upstreamEnv));
   results.push(await pair('metrics (prom-client, on by default)', { label: 'metrics off', args: metricsOff }, { label: 'metrics on', args: now }, upstreamEnv));
   results.push(await pair('tracing at the default sampling (10 % of new traces)', { label: 'tracing off', args: now }, { label: 'tracing on', args: now, env: traced }, upstreamEnv));
   results.push(await pair('metrics and tracing at the default sampling', { label: 'both off', args: metricsOff }, { label: 'both on', args: now, env: traced }, upstreamEnv));
+  results.push(await pair('tracing on, nothing sampled (always_off: what an unsampled request pays)', { label: 'tracing off', args: now }, { label: 'tracing always_off', args: now, env: { ...traced, OTEL_TRACES_SAMPLER: 'always_off' } }, upstreamEnv));
   results.push(await pair('tracing, every request sampled', { label: 'tracing off', args: now }, { label: 'tracing always_on', args: now, env: { ...traced, OTEL_TRACES_SAMPLER: 'always_on' } }, upstreamEnv));
   const logs = (label: string, args: string[], name: string): [Variant, Variant] => [
     { label: `${label} at warn`, args, env: { LOG_LEVEL: 'warn' }, logFile: logFile(`${name}-warn`) },
     { label: `${label} at info`, args, env: { LOG_LEVEL: 'info' }, logFile: logFile(`${name}-info`) },
   ];
-  const before = buildBefore();
+  const before = wanted('logs at info') ? buildBefore() : undefined;
   if (before) results.push(await pair(`logs at info to a file, before (${BEFORE_OPERATIONS}: hand-written logger)`, ...logs('before', before, 'before'), upstreamEnv));
-  else console.error(`(no "before" row: ${BEFORE_OPERATIONS} could not be read from git or built)`);
+  else if (wanted('logs at info')) console.error(`(no "before" row: ${BEFORE_OPERATIONS} could not be read from git or built)`);
   results.push(await pair('logs at info to a file, now (pino)', ...logs('now', now, 'now'), upstreamEnv));
   stopAll();
   sink.close();
 
   const lines = [
-    `# Operations bench (${2 * Math.ceil(rounds / 2)} rounds of ${seconds} s per pair, ${connections} connections split between the pair, ${pinned ? `both gateways pinned to CPU ${gatewayCpu}, services and wrk on ${otherCpus}` : 'unpinned'}, ${cpus} CPUs)`,
+    `# Operations bench (${rounds} rounds of ${seconds} s per pair, each a fresh start, ${connections} connections split between the pair, ${pinned ? `both gateways pinned to CPU ${gatewayCpu}, services and wrk on ${otherCpus}` : 'unpinned'}, ${cpus} CPUs)`,
     '',
     '| what is measured | reference req/s | variant req/s | cost (mean) | per round |',
     '|---|---:|---:|---:|---|',
-    ...results.map((r) => {
+    ...results.filter((r): r is PairResult => r !== undefined).map((r) => {
       const cost = (1 - geometricMean(r.ratios)) * 100;
       const logs = r.logBytes === undefined ? '' : ` (${fmt(r.logBytes / 1e6)} MB of logs written at info)`;
       return `| ${r.row}${logs} | ${fmt(r.rps[0])} | ${fmt(r.rps[1])} | ${fmt(cost, 1)} % | ${r.ratios.map((x) => fmt((1 - x) * 100, 1)).join(', ')} |`;

@@ -14,12 +14,12 @@ export interface BenchOptions {
   extra: Record<string, string | undefined>;
 }
 
-export function benchOptions(defaults: { warmup: number; port: number }, extra: Record<string, string> = {}): BenchOptions {
+export function benchOptions(defaults: { warmup: number; port: number; rounds?: number }, extra: Record<string, string> = {}): BenchOptions {
   const { values } = parseArgs({
     options: {
       seconds: { type: 'string', default: '10' },
       warmup: { type: 'string', default: String(defaults.warmup) },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: String(defaults.rounds ?? 3) },
       connections: { type: 'string', default: '50' },
       'base-port': { type: 'string', default: String(defaults.port) },
       profile: { type: 'boolean', default: false },

@@ -86,7 +86,8 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
     child.on('error', reject);
-    child.on('exit', () => {
+    // 'close', not 'exit': the process may exit before its output has all been read.
+    child.on('close', () => {
       const line = /BENCH (\{.*\})/.exec(out)?.[1];
       if (!line) return reject(new Error(`wrk printed no summary:\n${out}`));
       const r = JSON.parse(line) as { requests: number; us: number; p50: number; p99: number; errors: number; bytes: number };
