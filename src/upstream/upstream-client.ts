@@ -137,9 +137,10 @@ export class UpstreamClient {
     // any a passthrough client sent).
     let span: Span | undefined;
     let traceHeaders: Readonly<Record<string, string>> | undefined;
-    if (request.trace) {
-      span = request.trace.startCall(serviceName, request.method, request.route ?? request.path.split('?')[0]!);
-      traceHeaders = request.trace.headersOf(span);
+    const trace = request.trace;
+    if (trace) {
+      if (trace.sampled) span = trace.startCall(serviceName, request.method, request.route ?? request.path.split('?')[0]!);
+      traceHeaders = trace.headersOf(span);
       if (request.raw) Object.assign(request.raw.headers, traceHeaders);
     }
     const ctx: CallContext = { service, request, traceHeaders, deadline: deadline.signal, attempt: 0 };
