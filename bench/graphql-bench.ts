@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
-import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
+import { peakRssMb, runBench, start, startPeerServices, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
@@ -91,8 +91,7 @@ async function main(): Promise<void> {
     await start('users', node, [join(ROOT, 'subgraphs/users/main.ts'), '--port', String(port + 1)], usersUrl, {}, '/healthz');
     await start('movies', node, [join(ROOT, 'subgraphs/movies/main.ts'), '--port', String(port + 2)], moviesUrl, {}, '/healthz');
   } else {
-    await start('users', node, [join(PEERS, 'services/server.mjs'), 'users', String(port + 1)], usersUrl, {}, '/healthz');
-    await start('movies', node, [join(PEERS, 'services/server.mjs'), 'movies', String(port + 2)], moviesUrl, {}, '/healthz');
+    await startPeerServices(PEERS, port);
   }
   const upstreamEnv = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, ...PRODUCTION_ENV };
 
@@ -309,13 +308,4 @@ async function jitterProxy(target: string, listenPort: number): Promise<string> 
   return `http://127.0.0.1:${listenPort}`;
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error('bench:', err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    stopAll();
-    // Pooled keep-alive sockets to the stopped servers may linger a moment; the run is over.
-    setTimeout(() => process.exit(), 1_000).unref();
-  });
+runBench('bench', main);

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
 import { benchOptions } from './lib/options.ts';
-import { start, stopAll, type Started } from './lib/processes.ts';
+import { nodeCommand, runBench, start, startPeerServices, stopAll, type Started } from './lib/processes.ts';
 import { fmt, median } from './lib/stats.ts';
 import { startOtlpSink } from './lib/otlp-sink.ts';
 import { assertWrk, runWrk } from './lib/wrk.ts';
@@ -30,14 +30,12 @@ const BEFORE_OPERATIONS = 'fa497f3';
 const { seconds, warmup, rounds, connections, port, extra } = benchOptions({ warmup: 3, port: 4600, rounds: 8 }, { only: '' });
 /** --only TEXT: the rows whose description contains it (and the noise row). */
 const wanted = (row: string): boolean => !extra.only || row.includes(extra.only) || row.startsWith('the same gateway');
-const node = process.execPath;
 
 /** Gateways on the last core, everything else (services, wrk, the span sink) on the others, when taskset can say so. */
 const cpus = availableParallelism();
 const pinned = cpus >= 2 && !spawnSync('taskset', ['-V']).error;
 const gatewayCpu = String(cpus - 1);
 const otherCpus = cpus === 2 ? '0' : `0-${cpus - 2}`;
-const pin = (args: string[], on: string): [string, string[]] => (pinned ? ['taskset', ['-c', on, node, ...args]] : [node, args]);
 
 /** The gateway of `BEFORE_OPERATIONS`, compiled beside this one (it finds its packages in our node_modules). */
 function buildBefore(): string[] | undefined {
@@ -49,7 +47,7 @@ function buildBefore(): string[] | undefined {
   const archive = spawnSync('git', ['archive', '--format=tar', BEFORE_OPERATIONS, 'src', 'subgraphs', 'schema', 'tsconfig.json', 'tsconfig.build.json', 'gateway.config.json', 'package.json'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
   if (archive.status !== 0) return undefined; // not a git clone, or a shallow one
   if (spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout }).status !== 0) return undefined;
-  const tsc = spawnSync(node, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
   return tsc.status === 0 ? [entry] : undefined;
 }
 
@@ -75,7 +73,7 @@ const geometricMean = (xs: number[]): number => Math.exp(xs.reduce((sum, x) => s
 async function launch(v: Variant, upstreamEnv: Record<string, string>): Promise<{ server: Started; close(): void }> {
   const p = nextPort++;
   const fd = v.logFile ? openSync(v.logFile, 'w') : undefined;
-  const [command, args] = pin(v.args, gatewayCpu);
+  const [command, args] = nodeCommand(v.args, pinned ? gatewayCpu : undefined);
   const server = await start(v.label, command, args, `http://127.0.0.1:${p}`, { ...upstreamEnv, ...v.env, PORT: String(p) }, '/healthz', fd);
   return {
     server,
@@ -136,12 +134,7 @@ async function pair(row: string, reference: Variant, variant: Variant, upstreamE
 async function main(): Promise<void> {
   assertWrk();
   mkdirSync(WORK, { recursive: true });
-  const usersUrl = `http://127.0.0.1:${port + 1}`;
-  const moviesUrl = `http://127.0.0.1:${port + 2}`;
-  for (const [name, url, p] of [['users', usersUrl, port + 1], ['movies', moviesUrl, port + 2]] as const) {
-    const [command, args] = pin([join(PEERS, 'services/server.mjs'), name, String(p)], otherCpus);
-    await start(name, command, args, url, {}, '/healthz');
-  }
+  const { usersUrl, moviesUrl } = await startPeerServices(PEERS, port, pinned ? otherCpus : undefined);
   const upstreamEnv = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, ...PRODUCTION_ENV };
   const sink = await startOtlpSink();
   const now = buildGateway(ROOT);
@@ -188,12 +181,4 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-process.on('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
-main().catch((err: unknown) => {
-  stopAll();
-  console.error(err);
-  process.exit(1);
-});
+runBench('bench', main);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
-import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
+import { peakRssMb, runBench, start, startPeerServices, type Started } from './lib/processes.ts';
 import { benchOptions } from './lib/options.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
@@ -41,10 +41,7 @@ async function main(): Promise<void> {
     if (npm.status !== 0) throw new Error('npm install of the peers failed');
   }
 
-  const usersUrl = `http://127.0.0.1:${port + 1}`;
-  const moviesUrl = `http://127.0.0.1:${port + 2}`;
-  await start('users', node, [join(PEERS, 'services/server.mjs'), 'users', String(port + 1)], usersUrl, {}, '/healthz');
-  await start('movies', node, [join(PEERS, 'services/server.mjs'), 'movies', String(port + 2)], moviesUrl, {}, '/healthz');
+  const { usersUrl, moviesUrl } = await startPeerServices(PEERS, port);
   const env = { USER_SERVICE_URL: usersUrl, MOVIE_SERVICE_URL: moviesUrl, ...PRODUCTION_ENV };
   const gateway = (name: string, args: string[], p: number, extra: Record<string, string> = {}) =>
     start(name, node, args, `http://127.0.0.1:${p}`, { ...env, PORT: String(p), ...extra }, '/users/1');
@@ -105,9 +102,4 @@ async function main(): Promise<void> {
   writeFileSync(join(ROOT, `bench/results/passthrough-${Date.now()}.json`), JSON.stringify(results, null, 2));
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error('bench:', err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  })
-  .finally(stopAll);
+runBench('bench', main);

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
 import { benchOptions } from './lib/options.ts';
-import { peakRssMb, start, stopAll, type Started } from './lib/processes.ts';
+import { peakRssMb, runBench, start, startPeerServices, type Started } from './lib/processes.ts';
 import { fmt, median } from './lib/stats.ts';
 import { assertWrk, runWrk, type WrkResult } from './lib/wrk.ts';
 
@@ -25,10 +25,7 @@ const node = process.execPath;
 async function main(): Promise<void> {
   assertWrk();
   if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
-  const usersUrl = `http://127.0.0.1:${port + 1}`;
-  const moviesUrl = `http://127.0.0.1:${port + 2}`;
-  await start('users', node, [join(PEERS, 'services/server.mjs'), 'users', String(port + 1)], usersUrl, {}, '/healthz');
-  await start('movies', node, [join(PEERS, 'services/server.mjs'), 'movies', String(port + 2)], moviesUrl, {}, '/healthz');
+  const { usersUrl, moviesUrl } = await startPeerServices(PEERS, port);
   const redis = spawn('redis-server', ['--port', String(port + 3), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   process.on('exit', () => redis.kill('SIGKILL'));
 
@@ -87,9 +84,4 @@ async function main(): Promise<void> {
   writeFileSync(join(ROOT, `bench/results/rate-limit-${Date.now()}.json`), JSON.stringify(results, null, 2));
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error('bench:', err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  })
-  .finally(stopAll);
+runBench('bench', main);

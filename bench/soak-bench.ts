@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { parseMetrics, valueOf } from '../test/harness/prometheus.ts';
 import { buildGateway, PRODUCTION_ENV } from './lib/build.ts';
-import { start, stopAll } from './lib/processes.ts';
+import { runBench, start } from './lib/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' }, 'base-port': { type: 'string', default: '4600' } } });
@@ -154,12 +154,4 @@ async function main(): Promise<void> {
   redisServer.kill('SIGKILL');
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error('soak:', err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    stopAll();
-    setTimeout(() => process.exit(), 1_000).unref();
-  });
+runBench('soak', main);

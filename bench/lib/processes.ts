@@ -2,6 +2,7 @@
 // peak memory, stop everything at the end (and on Ctrl-C).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const children: ChildProcess[] = [];
 
@@ -44,3 +45,31 @@ process.on('SIGINT', () => {
   stopAll();
   process.exit(130);
 });
+
+/** `node args…`, or the same under `taskset -c cpus` (pinned to those CPUs) when `cpus` is given. */
+export function nodeCommand(args: string[], cpus?: string): [string, string[]] {
+  return cpus ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args];
+}
+
+/** The peers' reference users and movies services (../shared/peers/services) on `port` + 1 and + 2. */
+export async function startPeerServices(peers: string, port: number, cpus?: string): Promise<{ usersUrl: string; moviesUrl: string }> {
+  const urls = { usersUrl: `http://127.0.0.1:${port + 1}`, moviesUrl: `http://127.0.0.1:${port + 2}` };
+  for (const [name, url, p] of [['users', urls.usersUrl, port + 1], ['movies', urls.moviesUrl, port + 2]] as const) {
+    const [command, args] = nodeCommand([join(peers, 'services/server.mjs'), name, String(p)], cpus);
+    await start(name, command, args, url, {}, '/healthz');
+  }
+  return urls;
+}
+
+/** Runs a benchmark's main: an error is printed as `label: message` (exit code 1); everything started is stopped, and the process ends a second later even if pooled sockets to the stopped servers linger. */
+export function runBench(label: string, main: () => Promise<void>): void {
+  main()
+    .catch((err: unknown) => {
+      console.error(`${label}:`, err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      stopAll();
+      setTimeout(() => process.exit(), 1_000).unref();
+    });
+}
