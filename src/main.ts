@@ -43,7 +43,6 @@ async function main(): Promise<void> {
   const url = await gateway.listen();
   // GraphiQL's files are read and compressed now, in the background, rather than for the first browser.
   if (config.graphql.graphiql) prepareGraphiQL();
-  if (!isWorker()) console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
 
   // The files a reload reads: the config file (as loadConfig finds it) and every service's SDL file.
   const configFile = configFileOf({ file });
@@ -81,6 +80,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Said last: whoever waits for this line may signal at once, and a SIGHUP that came before its
+  // handler would end the process.
+  if (!isWorker()) console.log(`gateway on ${url} (GraphQL at ${url}/graphql; services: ${Object.entries(config.services).map(([n, s]) => `${n} → ${s.urls.join(' ')}`).join(', ')})`);
 }
 
 main().catch((err: unknown) => {
