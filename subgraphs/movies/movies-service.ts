@@ -5,6 +5,7 @@ import { createHttpService, type RequestContext, type Reply, type Route } from '
 import { idField, idsParam, intField, intParam, rejectUnknownFields, requireObject, stringField } from '../shared/params.ts';
 import { createRecordTable } from '../shared/record-table.ts';
 import { openStore } from '../shared/sqlite-store.ts';
+import { moviesOpenApi } from './movies-openapi.ts';
 import { seedMovies } from './seed.ts';
 
 const SCHEMA = `
@@ -107,7 +108,7 @@ export function createMoviesService(options: MoviesServiceOptions = {}) {
     { method: 'DELETE', pattern: '/movies/:id', handler: (ctx) => ({ body: table.remove(ctx.params.id as string) }) },
   ];
   // Movies are public records: a shared cache (the gateway's, opted in per service) may keep them a few seconds.
-  const server = createHttpService({ name: 'movies', routes, cacheControl: 'public, max-age=5' });
+  const server = createHttpService({ name: 'movies', routes, openapi: moviesOpenApi, cacheControl: 'public, max-age=5' });
   server.on('close', () => db.close());
   return server;
 }

@@ -59,6 +59,8 @@ export interface HttpServiceOptions {
    * and a read whose If-None-Match holds it is answered 304 with no body. None: no cache headers.
    */
   cacheControl?: string;
+  /** The service's OpenAPI document, served at GET /openapi.json. */
+  openapi?: object;
 }
 
 interface CompiledRoute extends Route {
@@ -136,6 +138,7 @@ export function createHttpService(options: HttpServiceOptions): Server & { stats
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const routes: CompiledRoute[] = options.routes.map((r) => ({ ...r, segments: r.pattern.split('/').slice(1) }));
   const stats: ServiceStats = { service: options.name, total: 0, routes: {} };
+  const openapi = options.openapi ? JSON.stringify(options.openapi) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://service.local');
@@ -147,6 +150,7 @@ export function createHttpService(options: HttpServiceOptions): Server & { stats
       return send(res, 204, undefined);
     }
     if (url.pathname === '/healthz') return send(res, 200, JSON.stringify({ ok: true, service: options.name }));
+    if (url.pathname === '/openapi.json' && openapi && (method === 'GET' || method === 'HEAD')) return send(res, 200, openapi);
 
     let parts: string[];
     try {

@@ -12,6 +12,7 @@ import {
 } from '../shared/params.ts';
 import { createRecordTable } from '../shared/record-table.ts';
 import { openStore } from '../shared/sqlite-store.ts';
+import { usersOpenApi } from './users-openapi.ts';
 import { seedUsers } from './seed.ts';
 
 const SCHEMA = `
@@ -116,7 +117,7 @@ export function createUsersService(options: UsersServiceOptions = {}) {
     { method: 'DELETE', pattern: '/users/:id/favorites/:movieId', handler: setFavorite(false) },
   ];
   // A user's record holds their email: only the caller's own cache may keep it.
-  const server = createHttpService({ name: 'users', routes, cacheControl: 'private, max-age=5' });
+  const server = createHttpService({ name: 'users', routes, openapi: usersOpenApi, cacheControl: 'private, max-age=5' });
   server.on('close', () => db.close());
   return server;
 }
