@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Config } from '../src/config/config-schema.ts';
 import { SPECIAL_ENV } from '../src/config/env.ts';
-import { ALTERNATIVES, fieldsOf, unwrap } from '../src/config/fields.ts';
+import { ALTERNATIVES, fieldsOf, JSON_SCHEMA_RULES, unwrap } from '../src/config/fields.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const README = join(ROOT, 'README.md');
@@ -62,6 +62,7 @@ const override: Override = ({ zodSchema, jsonSchema }) => {
     const { $schema: _s, ...rest } = z.toJSONSchema(alternatives, { io: 'input', unrepresentable: 'any', override }) as Record<string, unknown>;
     Object.assign(jsonSchema, rest);
   }
+  Object.assign(jsonSchema, JSON_SCHEMA_RULES.get(zodSchema as unknown as z.ZodType));
   delete (jsonSchema as Record<string, unknown>).env;
   delete (jsonSchema as Record<string, unknown>).shown;
 };

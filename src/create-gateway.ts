@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from './config/config-schema.ts';
 import { configuredLogger, type Logger } from './logger.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import type { RemoteSchemas } from './remote/remote-schema.ts';
 import { buildPipeline, retirePipeline, type RequestPipeline } from './request-pipeline.ts';
 import { createAdminServer } from './server/admin-server.ts';
 import { createFromTrustedProxy } from './server/client-address.ts';
@@ -31,8 +32,10 @@ export interface Gateway {
    * file: the error names file:line:col) the current one keeps serving. Requests in flight finish on
    * the pipeline they started on; services whose configuration did not change keep their pools and
    * breakers. Keys the listening server was made with (SERVER_KEYS) take effect on restart only.
+   * `remoteSchemas`: the GraphQL services introspected anew (introspectGraphQLServices); without, the
+   * schemas introspected before serve.
    */
-  reload(config: GatewayConfig): void;
+  reload(config: GatewayConfig, remoteSchemas?: RemoteSchemas): void;
   /** Starts listening on config.host:config.port (port 0 picks a free one); resolves with the base URL. */
   listen(): Promise<string>;
   /** The admin server's base URL once listening (undefined without one). */
@@ -65,6 +68,8 @@ export const SERVER_KEYS = ['host', 'port', 'maxHeaderBytes', 'requestTimeoutMs'
 
 export interface CreateGatewayOptions {
   logger?: Logger;
+  /** The schemas of GraphQL services without a schema file: `await introspectGraphQLServices(config)`. */
+  remoteSchemas?: RemoteSchemas;
 }
 
 /** Builds the gateway; throws ConfigError (naming file and line) when an SDL file is wrong. */
@@ -73,7 +78,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const metrics = config.metrics.enabled ? new GatewayMetrics(config.metrics) : undefined;
   const tracing = createTracing(config.tracing);
   const observability = { logger, metrics, tracing };
-  const pipeline: { current: RequestPipeline } = { current: buildPipeline(config, observability) };
+  const pipeline: { current: RequestPipeline } = { current: buildPipeline(config, observability, undefined, options.remoteSchemas) };
   metrics?.readInstancesFrom(() => pipeline.current.upstream.report());
   const drain: DrainState = { draining: false, refusing: false, inFlight: 0 };
   const fromTrustedProxy = createFromTrustedProxy(config.rateLimit.trustedProxies);
@@ -105,10 +110,10 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
       return url;
     },
     adminUrl: () => (adminServer?.listening ? baseUrl(adminServer) : undefined),
-    reload: (next) => {
+    reload: (next, remoteSchemas) => {
       if (closing) throw new Error('the gateway is stopping');
       const old = pipeline.current;
-      pipeline.current = buildPipeline(next, observability, old);
+      pipeline.current = buildPipeline(next, observability, old, remoteSchemas);
       const restartOnly = SERVER_KEYS.filter((key) => JSON.stringify(config[key]) !== JSON.stringify(next[key]));
       logger.info('reloaded', { services: Object.keys(next.services), ...(restartOnly.length > 0 && { restartOnly }) });
       if (restartOnly.length > 0) logger.warn('these keys take effect on restart', { keys: restartOnly });

@@ -7,6 +7,7 @@ import { createGateway } from './create-gateway.ts';
 import { ConfigError } from './errors.ts';
 import { configuredLogger } from './logger.ts';
 import { prepareGraphiQL } from './graphql/graphiql.ts';
+import { introspectGraphQLServices } from './remote/remote-schema.ts';
 import { watchFiles } from './server/watch-files.ts';
 import { isWorker, runPrimary, workerMetrics } from './server/cluster.ts';
 import { availableParallelism } from 'node:os';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(code);
   }
-  const gateway = createGateway(config, { logger });
+  const gateway = createGateway(config, { logger, remoteSchemas: await introspectGraphQLServices(config) });
   if (isWorker() && gateway.metrics) gateway.metrics.renderFrom(workerMetrics(gateway.metrics.registry).metricsOfAll);
   const url = await gateway.listen();
   // GraphiQL's files are read and compressed now, in the background, rather than for the first browser.
@@ -46,17 +47,22 @@ async function main(): Promise<void> {
 
   // The files a reload reads: the config file (as loadConfig finds it) and every service's SDL file.
   const configFile = configFileOf({ file });
-  const filesOf = (c: typeof config): string[] => [...(configFile ? [configFile] : []), ...Object.values(c.services).flatMap((s) => (s.schema ? [s.schema] : []))];
+  const filesOf = (c: typeof config): string[] => [...(configFile ? [configFile] : []), ...Object.values(c.services).flatMap((s) => [s.schema, s.graphql?.schema].filter((f): f is string => f !== undefined))];
   const watcher = process.argv.includes('--watch') ? watchFiles(() => reload('a file changed')) : undefined;
   watcher?.set(filesOf(config));
+  // One reload at a time: a GraphQL service's introspection is asynchronous, and a later reload must not
+  // be overtaken by an earlier one that finishes last.
+  let reloading = Promise.resolve();
   function reload(why: string): void {
-    try {
-      const next = loadConfig({ file });
-      gateway.reload(next);
-      watcher?.set(filesOf(next));
-    } catch (err) {
-      logger.error('reload failed: the running configuration keeps serving', { why, error: (err as Error).message });
-    }
+    reloading = reloading.then(async () => {
+      try {
+        const next = loadConfig({ file });
+        gateway.reload(next, await introspectGraphQLServices(next));
+        watcher?.set(filesOf(next));
+      } catch (err) {
+        logger.error('reload failed: the running configuration keeps serving', { why, error: (err as Error).message });
+      }
+    });
   }
   process.on('SIGHUP', () => reload('SIGHUP'));
   // SIGTERM (an orchestrator): the full drain. SIGINT (Ctrl-C at a terminal): no delay, requests in

@@ -15,6 +15,7 @@ import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { createPassthroughGuard } from './passthrough/guard.ts';
 import { createPassthrough, type Passthrough } from './passthrough/proxy.ts';
 import { RateLimiter } from './rate-limit/rate-limiter.ts';
+import type { RemoteSchemas } from './remote/remote-schema.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
 import { createClientAddress } from './server/client-address.ts';
 import { InFlight } from './server/drain.ts';
@@ -37,6 +38,8 @@ export interface RequestPipeline {
   limiter: RateLimiter | undefined;
   yoga: GatewayYoga;
   passthrough: Passthrough;
+  /** The introspected schemas of its GraphQL services (a reload without new ones keeps these). */
+  remoteSchemas: RemoteSchemas | undefined;
 }
 
 /** The development key, when no key is configured and the configuration allows it (never in production). */
@@ -55,17 +58,18 @@ function developmentKey(config: GatewayConfig, logger: Logger): DevVerification 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** Builds the pipeline of `config`; throws ConfigError (naming file and line) when an SDL file is wrong. */
-export function buildPipeline(config: GatewayConfig, { logger, metrics, tracing }: Observability, previous?: RequestPipeline): RequestPipeline {
+export function buildPipeline(config: GatewayConfig, { logger, metrics, tracing }: Observability, previous?: RequestPipeline, introspected?: RemoteSchemas): RequestPipeline {
+  const remoteSchemas = introspected ?? previous?.remoteSchemas;
   const keepLimiter = previous !== undefined && same(previous.config.rateLimit, config.rateLimit);
   const limiter = keepLimiter ? previous.limiter : config.rateLimit.enabled ? new RateLimiter(config.rateLimit, logger, metrics) : undefined;
   try {
     const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
-    const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!) });
+    const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!), remoteSchemas });
     const upstream = new UpstreamClient(config.services, logger, metrics, previous?.upstream);
     const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
     const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced: tracing !== undefined });
     const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
-    return { config, inFlight: new InFlight(), schema, upstream, limiter, yoga, passthrough: createPassthrough({ config, guard, upstream }) };
+    return { config, inFlight: new InFlight(), schema, upstream, limiter, yoga, passthrough: createPassthrough({ config, guard, upstream }), remoteSchemas };
   } catch (err) {
     if (!keepLimiter) void limiter?.close(); // a new limiter's Redis connection, for a pipeline that will not serve
     throw err;

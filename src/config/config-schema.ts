@@ -4,7 +4,7 @@
 // gateway.config.schema.json all come from here (scripts/config-docs.ts writes the last two).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { bool, duration, either, httpUrl, inMs, int, list, num, oneOf, size, str, strict, strings, url, type FieldMeta } from './fields.ts';
+import { bool, duration, either, httpUrl, inMs, int, JSON_SCHEMA_RULES, list, num, oneOf, size, str, strict, strings, url, type FieldMeta } from './fields.ts';
 
 const m = (description: string, extra: Omit<FieldMeta, 'description'> = {}): FieldMeta => ({ description, ...extra });
 
@@ -44,9 +44,32 @@ const Retry = strict({
   budgetMinPerSecond: num(0, 100_000).default(5).meta(m('retries allowed per second regardless of traffic')),
 }).transform(inMs(['baseDelay', 'maxDelay']));
 
-export const Service = strict({
-  urls: list(httpUrl(), 'list the base URL of each instance, e.g. ["http://localhost:3001"]').min(1, { error: 'list at least one instance URL' }).meta(m('base URLs of the instances (round robin or least pending)')),
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const isTypeOrField = (v: string): boolean => v.split('.').length <= 2 && v.split('.').every((n) => GRAPHQL_NAME.test(n));
+const typeOrField = str().refine(isTypeOrField, { error: (iss) => `expected "Type" or "Type.field", got ${JSON.stringify(iss.input)}` });
+const graphqlName = str().refine((v) => GRAPHQL_NAME.test(v), { error: (iss) => `expected a GraphQL name, got ${JSON.stringify(iss.input)}` });
+/** A record whose keys name GraphQL types (or Type.field), each checked with a message that says so. */
+const byName = <T extends z.ZodType>(value: T, key: (k: string) => boolean, expected: string) =>
+  z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const k of Object.keys(record)) if (!key(k)) ctx.addIssue({ code: 'custom', path: [k], message: `expected ${expected}, got ${JSON.stringify(k)}` });
+  });
+const GraphQLService = strict({
+  url: httpUrl().optional().meta(m('the service\'s GraphQL endpoint ("http://localhost:4000/graphql"): its origin is the instance when `urls` is not given, its path the `path`')),
+  path: str().refine((p) => p.startsWith('/'), { error: (iss) => `a path starts with "/", got ${JSON.stringify(iss.input)}` }).optional().meta(m('the endpoint\'s path on each instance (default: the url\'s path, else /graphql)')),
+  schema: str().optional().meta(m('the service\'s schema as an SDL file, relative to the config file; none: introspected at start-up and at each reload')),
+  queryMethod: oneOf(['GET', 'POST']).default('GET').meta(m('how queries are sent: GET (retried like any GET, and deduplicated within a request; POST when the URL would pass maxUrlLength) or POST (never retried); mutations are always POSTs, never retried')),
+  entities: byName(strict({
+    field: str().meta(m('a Query field that takes a list of keys and answers the list in their order (null where missing)')),
+    argument: str().default('ids').meta(m('its argument that takes the keys')),
+  }), (k) => GRAPHQL_NAME.test(k), 'a type name').default({}).meta(m('how to look up the entities it shares with REST services by key (one request per level): { "Movie": { "field": "moviesByIds", "argument": "ids" } }; a Query field taking one list of IDs and answering a list of the type is found without it', { shown: 'found' })),
+  rename: byName(graphqlName, isTypeOrField, '"Type" or "Type.field"').default({}).meta(m('new names where its names clash: { "Review": "RatingReview", "Query.top": "topRatings" }', { shown: 'none' })),
+  hide: list(typeOrField).default([]).meta(m('types and fields left out of the gateway\'s schema: ["Query.debug", "Rating.internalNote"]', { shown: 'none' })),
+});
+
+const ServiceEntry = strict({
+  urls: list(httpUrl(), 'list the base URL of each instance, e.g. ["http://localhost:3001"]').min(1, { error: 'list at least one instance URL' }).optional().meta(m('base URLs of the instances (round robin or least pending); a GraphQL service may give graphql.url instead')),
   schema: str().optional().meta(m('the SDL file, relative to the config file; none for a service reached only through routes')),
+  graphql: GraphQLService.optional().meta(m('a service that speaks GraphQL: its schema joins the gateway\'s, merged with the REST services\' by entity type and key', { shown: 'none' })),
   timeout: duration().prefault('10s').meta(m('a whole REST call, retries and backoff included')),
   connectTimeout: duration().prefault('2s').meta(m('opening a connection to an instance')),
   firstByteTimeout: duration().prefault('5s').meta(m('per attempt, from sending to the first byte of the answer')),
@@ -77,7 +100,22 @@ export const Service = strict({
   }).prefault({}).meta(m('where an error body holds its message, code and field: dotted paths, first present wins; a JSON pointer (/data/attributes/email) gives its last part', {
     shown: 'RFC 9457 problem+json, JSON:API, `{ error: { message, field } }`',
   })),
-}).transform(inMs(['timeout', 'connectTimeout', 'firstByteTimeout']));
+}).superRefine((s, ctx) => {
+  if (!s.urls && !s.graphql?.url) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'missing: list the base URL of each instance, e.g. ["http://localhost:3001"]' });
+  if (s.graphql && s.schema !== undefined) ctx.addIssue({ code: 'custom', path: ['schema'], message: 'a GraphQL service\'s schema is graphql.schema (an SDL file of its own schema), not a REST SDL file' });
+});
+JSON_SCHEMA_RULES.set(ServiceEntry, {
+  anyOf: [{ required: ['urls'] }, { required: ['graphql'], properties: { graphql: { required: ['url'] } } }],
+  not: { required: ['schema', 'graphql'] },
+});
+export const Service = ServiceEntry.transform(inMs(['timeout', 'connectTimeout', 'firstByteTimeout'])).transform(({ urls, graphql, ...rest }) => {
+  const endpoint = graphql?.url ? new URL(graphql.url) : undefined;
+  return {
+    ...rest,
+    urls: urls ?? [endpoint!.origin],
+    ...(graphql && { graphql: { ...graphql, path: graphql.path ?? (endpoint && endpoint.pathname !== '/' ? endpoint.pathname : '/graphql') } }),
+  };
+});
 
 // ── routes ──────────────────────────────────────────────────────────────────────────────────────
 const scopeSets = list(list(str()).min(1, { error: 'a scope set lists at least one scope' })).min(1, { error: 'list at least one scope set, e.g. [["movies:write"]]' });

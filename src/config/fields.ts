@@ -41,6 +41,9 @@ export const strings = () => z.union([str().transform((s) => [s]), list(str())],
 /** The unions `either` builds, for the JSON Schema (see scripts/config-docs.ts). */
 export const ALTERNATIVES = new WeakMap<z.ZodType, z.ZodType>();
 
+/** JSON Schema keywords for rules the code checks across keys (a superRefine), merged in by scripts/config-docs.ts. */
+export const JSON_SCHEMA_RULES = new WeakMap<z.ZodType, Record<string, unknown>>();
+
 /**
  * `a` when `isA(input)`, else `b`. zod reports a failed union of two objects with one branch's errors,
  * not always the one the input meant; choosing by the input's shape says what is wrong with it.

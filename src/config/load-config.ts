@@ -129,6 +129,7 @@ function relativeTo(layer: unknown, baseDir: string): Json {
   const out = structuredClone(layer);
   for (const service of Object.values(isObject(out.services) ? out.services : {})) {
     if (isObject(service) && typeof service.schema === 'string') service.schema = resolve(baseDir, service.schema);
+    if (isObject(service) && isObject(service.graphql) && typeof service.graphql.schema === 'string') service.graphql.schema = resolve(baseDir, service.graphql.schema);
   }
   const keys = isObject(out.auth) && Array.isArray(out.auth.keys) ? out.auth.keys : [];
   for (const key of keys) if (isObject(key) && typeof key.publicKeyFile === 'string') key.publicKeyFile = resolve(baseDir, key.publicKeyFile);
@@ -187,7 +188,7 @@ function checkAcrossKeys(config: ParsedConfig, production: boolean, defaultRoute
     if (auth.audience.length === 0) throw new ConfigError('auth/audience: NODE_ENV=production needs the accepted token audience(s)');
   }
   const services = Object.keys(config.services);
-  if (!Object.values(config.services).some((s) => s.schema !== undefined)) throw new ConfigError('services: at least one service must have a schema (an SDL file) for the GraphQL API');
+  if (!Object.values(config.services).some((s) => s.schema !== undefined || s.graphql !== undefined)) throw new ConfigError('services: at least one service must have a schema (an SDL file) or be a GraphQL service (graphql) for the GraphQL API');
   const routes = defaultRoutes ? Routes.parse(DEFAULT_ROUTES.filter((r) => services.includes(r.service))) : given!;
   const budgets = config.rateLimit.routes;
   return {

@@ -55,6 +55,7 @@ export class RestScope {
   readonly #signal: AbortSignal | undefined;
   readonly #levels: LevelScheduler | undefined;
   readonly #loaderOptions: { maxBatchSize: number; batchScheduleFn?: (callback: () => void) => void };
+  readonly #perRequest = new Map<object, unknown>();
   readonly #get = (service: string, path: string, weight: number, route: string, headers?: Readonly<Record<string, string>>): Promise<UpstreamResponse> =>
     this.#gets.get(headers ? `${service} ${path} ${JSON.stringify(headers)}` : `${service} ${path}`, () => this.#send(service, 'GET', path, undefined, weight, route, headers));
   readonly #postRead = (service: string, path: string, body: unknown, weight: number): Promise<UpstreamResponse> => this.#send(service, 'POST', path, body, weight, path);
@@ -73,6 +74,22 @@ export class RestScope {
     this.calls = options.trace ? [] : undefined;
     const calls = this.calls;
     this.#onCall = calls ? (record) => calls.push(record) : undefined;
+  }
+
+  /** When a batch gathered now goes out: once its level's answers are in (or the end of the tick). */
+  get schedule(): (dispatch: () => void) => void {
+    return this.#levels?.schedule ?? endOfTick;
+  }
+
+  /** What `make` builds, once per request for each `key` (a GraphQL service's batching executor, say). */
+  perRequest<T>(key: object, make: () => T): T {
+    if (!this.#perRequest.has(key)) this.#perRequest.set(key, make());
+    return this.#perRequest.get(key) as T;
+  }
+
+  /** A POST that only reads (a GraphQL query too long for a GET): it keeps what the request has read so far. */
+  postRead(service: string, path: string, body: unknown, weight = 1): Promise<UpstreamResponse> {
+    return this.#postRead(service, path, body, weight);
   }
 
   /** The client went away: nobody will read the answer, and no further call starts. */

@@ -1,7 +1,9 @@
 // Builds the gateway's one schema at start-up: each SDL file → plans → generated resolvers, stitched with
-// @graphql-tools/stitch (type merging of the files' definitions). No subschemas, so nothing delegates at
-// run time: cross-service fields are plain resolvers over per-request loaders. Internal fields are then
-// removed by a build-time schema transform.
+// @graphql-tools/stitch (type merging of the files' definitions). The REST services are no subschemas, so
+// nothing of theirs delegates at run time: cross-service fields are plain resolvers over per-request
+// loaders. Services that speak GraphQL are the only subschemas (src/remote/): their fields delegate, and
+// remote-links.ts joins their types to the REST ones by entity key. Internal fields are then removed by a
+// build-time schema transform.
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import {
@@ -13,6 +15,7 @@ import {
   isInterfaceType,
   isNonNullType,
   Kind,
+  print,
   validateSchema,
   type GraphQLFieldResolver,
 } from 'graphql';
@@ -26,7 +29,10 @@ import { buildCostModel, type CostModel } from '../sdl/cost-model.ts';
 import { rateLimitResolver } from '../resolvers/rate-limit-guard.ts';
 import { checkEntities } from '../sdl/check-entities.ts';
 import { combinePolicies, describePolicy, type AccessPolicy } from '../sdl/directives/auth-directives.ts';
-import { loadSubgraph } from '../sdl/load-subgraphs.ts';
+import { loadSubgraph, type LoadedSubgraph } from '../sdl/load-subgraphs.ts';
+import { linkRemoteServices, type RestSide } from '../remote/remote-links.ts';
+import type { RemoteSchemas } from '../remote/remote-schema.ts';
+import { remoteService } from '../remote/remote-service.ts';
 import type { Discriminator } from '../sdl/plan-discriminator.ts';
 import { planSubgraph, type SubgraphPlan } from '../sdl/plan-subgraph.ts';
 import { createRefResolver } from '../resolvers/ref-resolver.ts';
@@ -66,6 +72,8 @@ export interface SchemaOptions {
   limiter?: RateLimiter | undefined;
   /** The headers the gateway sets itself on a service's calls, which no @rest(headers:) may set. */
   ownedHeaders?: (service: string) => ReadonlySet<string>;
+  /** The introspected schemas of GraphQL services without a schema file (remote-schema.ts). */
+  remoteSchemas?: RemoteSchemas | undefined;
 }
 
 const formatWindow = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
@@ -73,19 +81,26 @@ const formatWindow = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000
 export function buildGatewaySchema(services: Readonly<Record<string, ServiceConfig>>, options: SchemaOptions = {}): GatewaySchema {
   const adminScope = options.adminScope ?? 'admin';
   // Services with no SDL file are reached only through passthrough routes.
-  const subgraphs = Object.entries(services)
+  const loaded = Object.entries(services)
     .filter(([, config]) => config.schema !== undefined)
-    .map(([name, config]) => planSubgraph(loadSubgraph(name, config), config, options.ownedHeaders?.(name)));
+    .map(([name, config]) => loadSubgraph(name, config));
+  const subgraphs = loaded.map((l) => planSubgraph(l, services[l.service]!, options.ownedHeaders?.(l.service)));
   const owners = checkEntities(subgraphs);
-  const costModel = buildCostModel(subgraphs, owners);
+  const restCosts = buildCostModel(subgraphs, owners);
 
-  const resolvers = subgraphs.map((s) => resolversOf(s, owners, costModel));
+  const resolvers = subgraphs.map((s) => resolversOf(s, owners, restCosts));
+  const remotes = Object.entries(services)
+    .filter(([, config]) => config.graphql !== undefined)
+    .map(([name, config]) => remoteService(name, config, options.remoteSchemas));
+  const links = linkRemoteServices(remotes, restSide(subgraphs, loaded, owners, resolvers), restCosts);
+  const costModel: CostModel = links.costs.size > 0 ? new Map([...restCosts, ...links.costs]) : restCosts;
   let stitched: GraphQLSchema;
   try {
-    stitched = stitchSchemas({ typeDefs: subgraphs.map((s) => s.publicDocument), resolvers });
+    stitched = stitchSchemas({ subschemas: remotes.map((r) => r.subschema), typeDefs: subgraphs.map((s) => s.publicDocument), resolvers: [...resolvers, links.resolvers] });
   } catch (err) {
-    throw new ConfigError(`cannot merge ${subgraphs.map((s) => s.file).join(', ')}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot merge ${[...subgraphs.map((s) => s.file), ...remotes.map((r) => `the GraphQL service ${r.name}`)].join(', ')}: ${(err as Error).message}`);
   }
+  const restTypes = new Set(subgraphs.flatMap((s) => s.publicDocument.definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : []))));
 
   const internal = new Set(subgraphs.flatMap((s) => s.internal));
   // A type's policy may come from any file that declares the type; all of them must hold.
@@ -100,17 +115,22 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   for (const d of subgraphs.flatMap((s) => s.discriminators)) if (!discriminators.has(d.typeName)) discriminators.set(d.typeName, d);
   const schema = mapSchema(stitched, {
     // graphql-jit calls resolveType outside any error handler: this one never throws (see abstract-type-resolver.ts).
+    // A GraphQL service's own abstract types keep stitch's resolveType (its answers carry __typename).
     [MapperKind.ABSTRACT_TYPE]: (type) =>
-      isInterfaceType(type) ? new GraphQLInterfaceType({ ...type.toConfig(), resolveType: readTypeTag }) : new GraphQLUnionType({ ...(type as GraphQLUnionType).toConfig(), resolveType: readTypeTag }),
+      !restTypes.has(type.name) ? type
+      : isInterfaceType(type) ? new GraphQLInterfaceType({ ...type.toConfig(), resolveType: readTypeTag }) : new GraphQLUnionType({ ...(type as GraphQLUnionType).toConfig(), resolveType: readTypeTag }),
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       if (internal.has(`${typeName}.${fieldName}`)) return null;
+      const where = `${typeName}.${fieldName}`;
       // Each field gets exactly the generated resolver, unwrapped (stitch binds its own copy), and fields
       // with none read their parent's property with graphql-js's default resolver, the fastest there is
-      // (stitch's merged default also checks for delegated objects, which never exist here).
-      let generated = resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName];
-      const where = `${typeName}.${fieldName}`;
+      // (stitch's merged default also checks for delegated objects, which only GraphQL services' fields
+      // meet: those keep stitch's resolver, or get their join's).
+      const linked = links.resolvers[typeName]?.[fieldName]?.resolve;
+      const delegated = !linked && links.delegated.has(where);
+      let generated = linked ?? (delegated ? field.resolve : resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName]);
       const returned = getNamedType(field.type);
-      if (isAbstractType(returned)) {
+      if (isAbstractType(returned) && !delegated && discriminators.has(returned.name)) {
         generated = typeTaggingResolver(where, discriminators.get(returned.name) as Discriminator, generated, serviceDeclaring(subgraphs, typeName, fieldName));
       }
       const policy = combinePolicies(fieldPolicies.get(where), typePolicies.get(getNamedType(field.type).name));
@@ -136,6 +156,40 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   const errors = validateSchema(schema);
   if (errors.length > 0) throw new ConfigError(`the stitched schema is invalid: ${errors.map((e) => e.message).join('; ')}`);
   return { schema, owners, subgraphs, costModel };
+}
+
+/** What remote-links.ts needs to know of the REST side. */
+function restSide(subgraphs: readonly SubgraphPlan[], loaded: readonly LoadedSubgraph[], owners: ReadonlyMap<string, EntityOwner>, resolvers: readonly ResolverMap[]): RestSide {
+  const declared = new Map<string, Set<string>>();
+  const declaredBy = new Map<string, string>();
+  for (const plan of subgraphs) {
+    for (const d of plan.publicDocument.definitions) {
+      if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+      const fields = declared.get(d.name.value) ?? new Set<string>();
+      declared.set(d.name.value, fields);
+      for (const f of d.fields ?? []) {
+        fields.add(f.name.value);
+        if (!declaredBy.has(`${d.name.value}.${f.name.value}`)) declaredBy.set(`${d.name.value}.${f.name.value}`, plan.file);
+      }
+    }
+  }
+  return {
+    owners,
+    declared,
+    declaredBy,
+    generated: (typeName, fieldName) => resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName],
+    parentFields: (typeName, fieldName) => {
+      const reads = new Set<string>();
+      for (const l of loaded) {
+        for (const d of l.document.definitions) {
+          if ((d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.OBJECT_TYPE_EXTENSION) || d.name.value !== typeName) continue;
+          const field = d.fields?.find((f) => f.name.value === fieldName);
+          for (const directive of field?.directives ?? []) for (const m of print(directive).matchAll(/\{parent\.([_A-Za-z][_0-9A-Za-z]*)/g)) reads.add(m[1]!);
+        }
+      }
+      return [...reads];
+    },
+  };
 }
 
 /** The service whose file declares Type.field (for messages about its answers). */

@@ -10,6 +10,8 @@ export interface GraphQLBody<D = any> {
   extensions?: {
     upstream?: { calls: number; requests: Array<{ service: string; method: string; path: string; status: number; cache?: string }> };
     cost?: { estimated: { calls: number; items: number }; actual: { calls: number } };
+    /** How the operation ran: compiled, replayed or general. */
+    execution?: string;
   };
 }
 export interface GqlResult<D = any> {

@@ -2,7 +2,7 @@
 // returns their URLs and one close() for afterAll. Services can be swapped (e.g. for a fault upstream).
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { loadConfig, type GatewayConfig } from '../../src/config/load-config.ts';
 import { createGateway, type Gateway } from '../../src/create-gateway.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
@@ -33,6 +33,11 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** The gateway's logger (default: the config's level, silent in tests). */
   logger?: Logger;
+}
+
+/** A configuration for a gateway built in a test: port 0, silent, no rate limits, compiled answers verified; `services` as given. */
+export function testConfig(services: Record<string, unknown>): GatewayConfig {
+  return loadConfig({ envFile: false, env: {}, overrides: { port: 0, logLevel: 'silent', rateLimit: { enabled: false }, graphql: { compile: 'verify' }, services } });
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {

@@ -62,7 +62,7 @@ describe('config files and environment', () => {
 
   it('an unknown key', () => {
     const file = writeConfig({ services: { users: { ...service, timout: '2s' } } });
-    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath, forwardToken, maxResponseBytes, headers, forwardHeaders, cache, errors)`);
+    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, graphql, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath, forwardToken, maxResponseBytes, headers, forwardHeaders, cache, errors)`);
   });
 
   it('a duration that is not one', () => {
@@ -78,6 +78,15 @@ describe('config files and environment', () => {
   it('a breaker window that does not divide into its buckets', () => {
     const file = writeConfig({ services: { users: { ...service, breaker: { window: '1s', buckets: 3 } } } });
     expect(startupError({ file })).toBe(`${file}#/services/users/breaker/buckets: the window (1000 ms) must divide evenly into 3 buckets`);
+  });
+
+  it('a GraphQL service with neither urls nor graphql.url, or with a REST SDL file beside its graphql', () => {
+    const bare = writeConfig({ services: { users: service, ratings: { graphql: { path: '/graphql' } } } });
+    expect(startupError({ file: bare })).toBe(`${bare}#/services/ratings/urls: missing: list the base URL of each instance, e.g. ["http://localhost:3001"]`);
+    const both = writeConfig({ services: { users: service, ratings: { graphql: { url: 'http://127.0.0.1:9/graphql' }, schema: 'schema/users.graphql' } } });
+    expect(startupError({ file: both })).toBe(`${both}#/services/ratings/schema: a GraphQL service's schema is graphql.schema (an SDL file of its own schema), not a REST SDL file`);
+    const typo = writeConfig({ services: { users: service, ratings: { graphql: { url: 'http://127.0.0.1:9/graphql', rename: { 'Query.top-rated': 'x' } } } } });
+    expect(startupError({ file: typo })).toBe(`${typo}#/services/ratings/graphql/rename/Query.top-rated: expected "Type" or "Type.field", got "Query.top-rated"`);
   });
 
   it('a route to a service that is not configured', () => {

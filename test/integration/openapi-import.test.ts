@@ -7,7 +7,6 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.ts';
 import { createGateway, type Gateway } from '../../src/create-gateway.ts';
 import { importOpenApi, type ImportResult } from '../../src/openapi/import-openapi.ts';
 import { createMoviesService } from '../../subgraphs/movies/movies-service.ts';
@@ -15,7 +14,7 @@ import { createUsersService } from '../../subgraphs/users/users-service.ts';
 import { gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
-import { ROOT, startStack, type Stack } from '../harness/start-stack.ts';
+import { ROOT, startStack, testConfig, type Stack } from '../harness/start-stack.ts';
 
 const users = createUsersService();
 const movies = createMoviesService();
@@ -34,19 +33,9 @@ beforeAll(async () => {
     results[name] = await importOpenApi({ source: `${url}/openapi.json`, service: name, out: join(dir, `${name}.graphql`) });
   }
   handWritten = await startStack({ usersUrl, moviesUrl });
-  imported = createGateway(loadConfig({
-    envFile: false,
-    env: {},
-    overrides: {
-      port: 0,
-      logLevel: 'silent',
-      rateLimit: { enabled: false },
-      graphql: { compile: 'verify' },
-      services: {
-        users: { urls: [usersUrl], schema: results.users!.out, maxBatchSize: 1000 },
-        movies: { urls: [moviesUrl], schema: results.movies!.out, maxBatchSize: 1000 },
-      },
-    },
+  imported = createGateway(testConfig({
+    users: { urls: [usersUrl], schema: results.users!.out, maxBatchSize: 1000 },
+    movies: { urls: [moviesUrl], schema: results.movies!.out, maxBatchSize: 1000 },
   }));
   importedUrl = await imported.listen();
 });
@@ -142,7 +131,7 @@ describe('a Swagger 2 service', () => {
     const petsUrl = await listen(server);
     const out = join(mkdtempSync(join(tmpdir(), 'openapi-pets-')), 'pets.graphql');
     await importOpenApi({ source: join(ROOT, 'test/fixtures/openapi/petstore-swagger2.json'), service: 'pets', out });
-    gateway = createGateway(loadConfig({ envFile: false, env: {}, overrides: { port: 0, logLevel: 'silent', rateLimit: { enabled: false }, graphql: { compile: 'verify' }, services: { pets: { urls: [petsUrl], schema: out } } } }));
+    gateway = createGateway(testConfig({ pets: { urls: [petsUrl], schema: out } }));
     url = await gateway.listen();
   });
   afterAll(async () => {

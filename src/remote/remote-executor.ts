@@ -1,0 +1,64 @@
+// How a delegated request reaches a GraphQL service: through the request's RestScope, so the same
+// upstream layer carries it as any REST call (pools, timeouts, breakers, identity headers, request id,
+// trace, the operation's call budget and deadline; each HTTP request counts as one call). Queries go as
+// GETs by default: retried like any GET and deduplicated within the request, and never a POST sent
+// twice. Delegations of one level are merged into one HTTP request (@graphql-tools/batch-execute),
+// dispatched when the level's answers are in (the request's scheduler), not at the end of a tick.
+import { createBatchingExecutor } from '@graphql-tools/batch-execute';
+import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
+import { GraphQLError, print, type DocumentNode } from 'graphql';
+import type { ServiceConfig } from '../config/config-schema.ts';
+import { gatewayGraphQLError } from '../errors.ts';
+import type { ResolverContext } from '../resolvers/resolver-context.ts';
+import type { UpstreamResponse } from '../upstream/messages.ts';
+
+const printed = new WeakMap<DocumentNode, string>();
+const printOnce = (document: DocumentNode): string => {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+};
+
+/** The service's answer as a GraphQL result; each of its errors names the service and carries a code. */
+function toResult(service: string, res: UpstreamResponse): ExecutionResult {
+  const body = res.body as ExecutionResult | undefined;
+  const isResult = body !== null && typeof body === 'object' && ('data' in body || Array.isArray(body.errors));
+  if (!isResult) throw gatewayGraphQLError('UPSTREAM_ERROR', `${service} service answered ${res.status} without a GraphQL result`, service);
+  if (!body.errors?.length) return body;
+  return {
+    ...body,
+    errors: body.errors.map((e) => {
+      const given = (e.extensions ?? {}) as Record<string, unknown>;
+      const code = typeof given.code === 'string' ? given.code : 'UPSTREAM_ERROR';
+      return new GraphQLError(typeof e.message === 'string' ? e.message : `${service} service error`, { path: e.path, extensions: { ...given, code, service } });
+    }),
+  };
+}
+
+export function remoteExecutor(service: string, config: ServiceConfig): Executor {
+  const graphql = config.graphql!;
+  const endpoint = graphql.path;
+  const send = async (request: ExecutionRequest): Promise<ExecutionResult> => {
+    const { rest } = request.context as ResolverContext;
+    const query = printOnce(request.document);
+    const variables = request.variables && Object.keys(request.variables).length > 0 ? request.variables : undefined;
+    if (request.operationType === 'mutation') {
+      return toResult(service, await rest.call(service, 'POST', endpoint, { query, variables, operationName: request.operationName }, 1, undefined, endpoint));
+    }
+    if (graphql.queryMethod === 'GET') {
+      const params = new URLSearchParams({ query });
+      if (variables) params.set('variables', JSON.stringify(variables));
+      if (request.operationName) params.set('operationName', request.operationName);
+      const path = `${endpoint}?${params}`;
+      if (path.length <= config.maxUrlLength) return toResult(service, await rest.call(service, 'GET', path, undefined, 1, undefined, endpoint));
+    }
+    return toResult(service, await rest.postRead(service, endpoint, { query, variables, operationName: request.operationName }));
+  };
+  const batchingKey = {}; // this executor's per-request batching executor, in the request's scope
+  return (request) => {
+    const context = request.context as ResolverContext | undefined;
+    if (!context?.rest) throw gatewayGraphQLError('INTERNAL_SERVER_ERROR', `a request to ${service} outside a gateway request`, service);
+    const batching = context.rest.perRequest(batchingKey, () => createBatchingExecutor(send, { batchScheduleFn: context.rest.schedule }));
+    return batching(request);
+  };
+}
