@@ -82,6 +82,12 @@ describe('a GraphQL service beside REST services', () => {
     expect((await statsOf(stack.moviesUrl)).routes).toEqual({ 'GET /movies?ids': 1 });
   });
 
+  it('keeps the service\'s own unions: each item is the type the service says', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ feed { __typename ... on Rating { score movie { title } } ... on Critic { name } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.feed).toEqual([{ __typename: 'Rating', score: 2, movie: { title: expect.any(String) } }, { __typename: 'Critic', name: 'Ada' }]);
+  });
+
   it('gives a GraphQL type a REST field, reading its key from the delegated answer', async () => {
     const { body } = await gql(stack.gatewayUrl, '{ topRatings(limit: 3) { score reviewer { id name } movie { title } } }');
     expect(body.errors).toBeUndefined();
@@ -218,6 +224,24 @@ describe('a GraphQL service without a schema file', () => {
       expect(body.errors).toBeUndefined();
       expect(body.data.bestRatings).toEqual([{ __typename: 'MovieRating', score: 5, movie: { title: expect.any(String) } }]);
       expect(gateway.schema.getQueryType()!.getFields().topRatings).toBeUndefined();
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('keeps serving on a reload that brings no new introspection (the last one stands)', async () => {
+    const config = testConfig({
+      movies: { urls: [stack.moviesUrl], schema: schemaFile('movies') },
+      users: { urls: [stack.usersUrl], schema: schemaFile('users') },
+      ratings: { graphql: { url: `${ratingsUrl}/graphql` } },
+    });
+    const gateway = createGateway(config, { remoteSchemas: await introspectGraphQLServices(config) });
+    try {
+      const url = await gateway.listen();
+      gateway.reload(config);
+      const { body } = await gql(url, '{ movie(id: "1") { title rating } }');
+      expect(body.errors).toBeUndefined();
+      expect(body.data.movie.rating).toBe(4.5);
     } finally {
       await gateway.close();
     }
