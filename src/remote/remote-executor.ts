@@ -2,8 +2,8 @@
 // upstream layer carries it as any REST call (pools, timeouts, breakers, identity headers, request id,
 // trace, the operation's call budget and deadline; each HTTP request counts as one call). Queries go as
 // GETs by default: retried like any GET and deduplicated within the request, and never a POST sent
-// twice. Delegations of one level are merged into one HTTP request (@graphql-tools/batch-execute),
-// dispatched when the level's answers are in (the request's scheduler), not at the end of a tick.
+// twice. The delegations that reach it in one tick (a level's lookups, which the level scheduler
+// dispatches together) are merged into one HTTP request (@graphql-tools/batch-execute).
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { GraphQLError, print, type DocumentNode } from 'graphql';
@@ -58,7 +58,9 @@ export function remoteExecutor(service: string, config: ServiceConfig): Executor
   return (request) => {
     const context = request.context as ResolverContext | undefined;
     if (!context?.rest) throw gatewayGraphQLError('INTERNAL_SERVER_ERROR', `a request to ${service} outside a gateway request`, service);
-    const batching = context.rest.perRequest(batchingKey, () => createBatchingExecutor(send, { batchScheduleFn: context.rest.schedule }));
+    // The end of the tick: the lookups of a level reach here together (their loaders are dispatched by
+    // the level scheduler); waiting for the level again would wait for the REST calls they go beside.
+    const batching = context.rest.perRequest(batchingKey, () => createBatchingExecutor(send));
     return batching(request);
   };
 }

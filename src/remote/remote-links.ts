@@ -22,6 +22,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import { ConfigError, gatewayGraphQLError } from '../errors.ts';
 import { GUARDED_RESOLUTIONS, type ResolverContext } from '../resolvers/resolver-context.ts';
@@ -84,6 +85,20 @@ function checkLookup(remote: RemoteService, type: GraphQLObjectType, lookup: { f
  */
 function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: { field: string; argument: string }): Resolver {
   const keyNode: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: keyField } };
+  // One selection object per place in the operation, and one list type: batch-delegate keys its loaders
+  // by the printed selection, memoized by object, so a new object per parent would print it per parent.
+  const selections = new WeakMap<readonly FieldNode[], SelectionSetNode>();
+  const selectionOf = (nodes: readonly FieldNode[]): SelectionSetNode => {
+    let set = selections.get(nodes);
+    if (!set) selections.set(nodes, (set = { kind: Kind.SELECTION_SET, selections: [keyNode, ...nodes] }));
+    return set;
+  };
+  const listTypes = new WeakMap<GraphQLObjectType, GraphQLList<GraphQLObjectType>>();
+  const listOf = (type: GraphQLObjectType): GraphQLList<GraphQLObjectType> => {
+    let list = listTypes.get(type);
+    if (!list) listTypes.set(type, (list = new GraphQLList(type)));
+    return list;
+  };
   return async (parent, args, context, info) => {
     if (isExternalObject(parent) && responseKey(info.fieldNodes[0]!) in parent) return defaultMergedResolver(parent, args, context, info);
     const key = parent?.[keyField];
@@ -94,8 +109,8 @@ function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: { 
       fieldName: lookup.field,
       key: String(key),
       argsFromKeys: (keys: readonly string[]) => ({ [lookup.argument]: keys }),
-      selectionSet: { kind: Kind.SELECTION_SET, selections: [keyNode, ...info.fieldNodes] },
-      returnType: new GraphQLList(info.parentType),
+      selectionSet: selectionOf(info.fieldNodes),
+      returnType: listOf(info.parentType),
       context,
       info,
       dataLoaderOptions: { batchScheduleFn: context.rest.schedule },

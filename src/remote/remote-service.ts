@@ -4,7 +4,7 @@
 // serves queries and mutations.
 import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { FilterObjectFields, FilterRootFields, FilterTypes, RenameObjectFields, RenameTypes, wrapSchema } from '@graphql-tools/wrap';
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { GraphQLSchema, isObjectType } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import { remoteExecutor } from './remote-executor.ts';
@@ -28,6 +28,11 @@ function checkNames(service: string, schema: GraphQLSchema, names: readonly stri
   }
 }
 
+/** The schema without its Subscription root: the gateway serves queries and mutations. */
+function withoutSubscriptions(schema: GraphQLSchema): GraphQLSchema {
+  return schema.getSubscriptionType() ? new GraphQLSchema({ ...schema.toConfig(), subscription: null }) : schema;
+}
+
 export function remoteService(name: string, config: ServiceConfig, introspected: RemoteSchemas | undefined): RemoteService {
   const graphql = config.graphql!;
   const schema = remoteSchemaOf(name, config, introspected);
@@ -35,17 +40,15 @@ export function remoteService(name: string, config: ServiceConfig, introspected:
   checkNames(name, schema, graphql.hide, 'hide');
   const hidden = new Set(graphql.hide);
   const rename = graphql.rename;
-  const subschema: SubschemaConfig = {
-    schema,
-    executor: remoteExecutor(name, config),
+  const renames = Object.keys(rename);
+  // Each transform visits every delegated request: only those the configuration asks for.
+  const transforms = [
+    ...(graphql.hide.some((n) => n.includes('.')) ? [new FilterRootFields((operation, field) => !hidden.has(`${operation}.${field}`)), new FilterObjectFields((type, field) => !hidden.has(`${type}.${field}`))] : []),
+    ...(graphql.hide.some((n) => !n.includes('.')) ? [new FilterTypes((type) => !hidden.has(type.name))] : []),
     // Field names are matched before types are renamed: the configuration speaks the service's names.
-    transforms: [
-      new FilterRootFields((operation, field) => operation !== 'Subscription' && !hidden.has(`${operation}.${field}`)),
-      new FilterObjectFields((type, field) => !hidden.has(`${type}.${field}`)),
-      new FilterTypes((type) => !hidden.has(type.name)),
-      new RenameObjectFields((type, field) => rename[`${type}.${field}`] ?? field),
-      new RenameTypes((type) => rename[type] ?? type),
-    ],
-  };
+    ...(renames.some((n) => n.includes('.')) ? [new RenameObjectFields((type, field) => rename[`${type}.${field}`] ?? field)] : []),
+    ...(renames.some((n) => !n.includes('.')) ? [new RenameTypes((type) => rename[type] ?? type)] : []),
+  ];
+  const subschema: SubschemaConfig = { schema: withoutSubscriptions(schema), executor: remoteExecutor(name, config), transforms };
   return { name, config, subschema, publicSchema: wrapSchema(subschema) };
 }
