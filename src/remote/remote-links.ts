@@ -17,6 +17,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isUnionType,
   Kind,
   type FieldNode,
   type GraphQLFieldResolver,
@@ -56,8 +57,36 @@ export interface RemoteLinks {
 const ROOTS = ['Query', 'Mutation'] as const;
 const responseKey = (node: FieldNode): string => node.alias?.value ?? node.name.value;
 
+/** How to ask a GraphQL service for entities by key: which Query field, with what arguments, selecting what. */
+export interface Lookup {
+  field: string;
+  args(keys: readonly string[]): Record<string, unknown>;
+  /** The selection on the field: the key, then the fields asked for (in a fragment on the type for _entities). */
+  selection(key: FieldNode, nodes: readonly FieldNode[], type: GraphQLObjectType): SelectionSetNode;
+}
+
+const listLookup = (field: string, argument: string): Lookup => ({
+  field,
+  args: (keys) => ({ [argument]: keys }),
+  selection: (key, nodes) => ({ kind: Kind.SELECTION_SET, selections: [key, ...nodes] }),
+});
+
+/** Apollo Federation's _entities(representations: [_Any!]!): [_Entity]!, for a type in _Entity. */
+const entitiesLookup = (serviceTypeName: string, keyField: string): Lookup => ({
+  field: '_entities',
+  args: (keys) => ({ representations: keys.map((k) => ({ __typename: serviceTypeName, [keyField]: k })) }),
+  selection: (key, nodes, type) => ({
+    kind: Kind.SELECTION_SET,
+    selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: type.name } }, selectionSet: { kind: Kind.SELECTION_SET, selections: [key, ...nodes] } }],
+  }),
+});
+
+/** The Query fields of a federation subgraph that are the gateway's business, not its clients'. */
+export const FEDERATION_FIELDS = ['Query._entities', 'Query._service'];
+export const FEDERATION_TYPES = ['_Entity', '_Any', '_Service', 'FieldSet', 'link__Import', 'link__Purpose'];
+
 /** A Query field that takes one list of keys and answers a list of `type`. */
-function findLookup(schema: GraphQLSchema, type: GraphQLObjectType): { field: string; argument: string } | undefined {
+function findListLookup(schema: GraphQLSchema, type: GraphQLObjectType): { field: string; argument: string } | undefined {
   for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
     const returned = isNonNullType(field.type) ? field.type.ofType : field.type;
     if (!isListType(returned) || getNamedType(returned) !== type) continue;
@@ -78,19 +107,36 @@ function checkLookup(remote: RemoteService, type: GraphQLObjectType, lookup: { f
   }
 }
 
+/** The configured lookup, else _entities when the type is one of the service's federation entities, else a list field. */
+function lookupOf(remote: RemoteService, type: GraphQLObjectType, keyField: string): Lookup | undefined {
+  const configured = remote.config.graphql!.entities[type.name];
+  if (configured) {
+    checkLookup(remote, type, configured);
+    return listLookup(configured.field, configured.argument);
+  }
+  const schema = remote.publicSchema;
+  const entity = schema.getType('_Entity');
+  if (schema.getQueryType()?.getFields()._entities && entity && isUnionType(entity) && entity.getTypes().includes(type)) {
+    const original = Object.entries(remote.config.graphql!.rename).find(([from, to]) => !from.includes('.') && to === type.name)?.[0] ?? type.name;
+    return entitiesLookup(original, keyField);
+  }
+  const found = findListLookup(schema, type);
+  return found && listLookup(found.field, found.argument);
+}
+
 /**
  * A field only the GraphQL service has, on an entity a REST service owns: read from the parent when the
  * parent came from the service with it, else looked up by the parent's key, every parent of the level
  * in one request (batch-delegate, dispatched by the request's level scheduler).
  */
-function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: { field: string; argument: string }): Resolver {
+function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: Lookup): Resolver {
   const keyNode: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: keyField } };
   // One selection object per place in the operation, and one list type: batch-delegate keys its loaders
   // by the printed selection, memoized by object, so a new object per parent would print it per parent.
   const selections = new WeakMap<readonly FieldNode[], SelectionSetNode>();
-  const selectionOf = (nodes: readonly FieldNode[]): SelectionSetNode => {
+  const selectionOf = (nodes: readonly FieldNode[], type: GraphQLObjectType): SelectionSetNode => {
     let set = selections.get(nodes);
-    if (!set) selections.set(nodes, (set = { kind: Kind.SELECTION_SET, selections: [keyNode, ...nodes] }));
+    if (!set) selections.set(nodes, (set = lookup.selection(keyNode, nodes, type)));
     return set;
   };
   const listTypes = new WeakMap<GraphQLObjectType, GraphQLList<GraphQLObjectType>>();
@@ -108,8 +154,8 @@ function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: { 
       operation: 'query' as never,
       fieldName: lookup.field,
       key: String(key),
-      argsFromKeys: (keys: readonly string[]) => ({ [lookup.argument]: keys }),
-      selectionSet: selectionOf(info.fieldNodes),
+      argsFromKeys: lookup.args,
+      selectionSet: selectionOf(info.fieldNodes, info.parentType),
       returnType: listOf(info.parentType),
       context,
       info,
@@ -164,6 +210,7 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
       const type = root === 'Query' ? schema.getQueryType() : schema.getMutationType();
       for (const field of Object.keys(type?.getFields() ?? {})) {
         const where = `${root}.${field}`;
+        if (FEDERATION_FIELDS.includes(where)) continue; // the gateway's lookups, not in its schema
         const other = rest.declaredBy.get(where) ?? claimedBy.get(where);
         if (other) throw new ConfigError(`${where} is declared by both ${other} and the GraphQL service ${remote.name}: rename one (services.${remote.name}.graphql.rename: { "${where}": "…" }) or hide it (graphql.hide)`);
         claimedBy.set(where, `the GraphQL service ${remote.name}`);
@@ -180,9 +227,8 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
       if (owner) {
         if (!fields[owner.keyField]) throw new ConfigError(`${type.name} is an entity of ${owner.service} keyed by ${owner.keyField}, and the GraphQL service ${remote.name} has the type without that field: rename the service's type (services.${remote.name}.graphql.rename) or add the key`);
         if (remoteOnly.length > 0) {
-          const lookup = remote.config.graphql!.entities[type.name] ?? findLookup(schema, type);
-          if (!lookup) throw new ConfigError(`the GraphQL service ${remote.name} adds ${remoteOnly.map((f) => `${type.name}.${f}`).join(', ')} to ${owner.service}'s entity, and has no lookup of ${type.name} by ${owner.keyField}: set services.${remote.name}.graphql.entities.${type.name} = { "field": "…", "argument": "…" } (a Query field that takes a list of keys)`);
-          checkLookup(remote, type, lookup);
+          const lookup = lookupOf(remote, type, owner.keyField);
+          if (!lookup) throw new ConfigError(`the GraphQL service ${remote.name} adds ${remoteOnly.map((f) => `${type.name}.${f}`).join(', ')} to ${owner.service}'s entity, and has no lookup of ${type.name} by ${owner.keyField}: set services.${remote.name}.graphql.entities.${type.name} = { "field": "…", "argument": "…" } (a Query field that takes a list of keys), or declare _entities`);
           for (const f of remoteOnly) {
             const where = `${type.name}.${f}`;
             const other = claimedBy.get(where);

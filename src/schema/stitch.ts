@@ -30,7 +30,7 @@ import { rateLimitResolver } from '../resolvers/rate-limit-guard.ts';
 import { checkEntities } from '../sdl/check-entities.ts';
 import { combinePolicies, describePolicy, type AccessPolicy } from '../sdl/directives/auth-directives.ts';
 import { loadSubgraph, type LoadedSubgraph } from '../sdl/load-subgraphs.ts';
-import { linkRemoteServices, type RestSide } from '../remote/remote-links.ts';
+import { FEDERATION_FIELDS, FEDERATION_TYPES, linkRemoteServices, type RestSide } from '../remote/remote-links.ts';
 import type { RemoteSchemas } from '../remote/remote-schema.ts';
 import { remoteService } from '../remote/remote-service.ts';
 import type { Discriminator } from '../sdl/plan-discriminator.ts';
@@ -102,7 +102,9 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   }
   const restTypes = new Set(subgraphs.flatMap((s) => s.publicDocument.definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : []))));
 
-  const internal = new Set(subgraphs.flatMap((s) => s.internal));
+  // A federation subgraph's _entities and _service serve the gateway's lookups, not its clients.
+  const internal = new Set([...subgraphs.flatMap((s) => s.internal), ...(remotes.length > 0 ? FEDERATION_FIELDS : [])]);
+  const federationTypes = new Set(remotes.length > 0 ? FEDERATION_TYPES.filter((t) => !restTypes.has(t)) : []);
   // A type's policy may come from any file that declares the type; all of them must hold.
   const typePolicies = new Map<string, AccessPolicy>();
   const fieldPolicies = new Map<string, AccessPolicy>();
@@ -115,6 +117,7 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   for (const d of subgraphs.flatMap((s) => s.discriminators)) if (!discriminators.has(d.typeName)) discriminators.set(d.typeName, d);
   const schema = mapSchema(stitched, {
     // graphql-jit calls resolveType outside any error handler: this one never throws (see abstract-type-resolver.ts).
+    [MapperKind.TYPE]: (type) => (federationTypes.has(type.name) ? null : type),
     // A GraphQL service's own abstract types keep stitch's resolveType (its answers carry __typename).
     [MapperKind.ABSTRACT_TYPE]: (type) =>
       !restTypes.has(type.name) ? type

@@ -13,7 +13,8 @@ import { resetStats, statsOf } from '../harness/service-stats.ts';
 import { ROOT, schemaFile, startStack, testConfig, type Stack } from '../harness/start-stack.ts';
 import { testToken } from '../harness/test-tokens.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
-import { createGateway } from '../../src/create-gateway.ts';
+import { createGateway, type Gateway } from '../../src/create-gateway.ts';
+import type { GatewayConfig } from '../../src/config/config-schema.ts';
 import { introspectGraphQLServices } from '../../src/remote/remote-schema.ts';
 
 const ratings = createRatingsService();
@@ -211,41 +212,50 @@ describe('when the GraphQL service fails', () => {
 });
 
 describe('a GraphQL service without a schema file', () => {
-  it('is introspected at start-up, with names renamed by configuration', async () => {
+  /** A gateway over the example services and the ratings service introspected, with `graphql` config added. */
+  const withIntrospected = async (graphql: Record<string, unknown>, run: (gateway: Gateway, url: string, config: GatewayConfig) => Promise<void>): Promise<void> => {
     const config = testConfig({
       movies: { urls: [stack.moviesUrl], schema: schemaFile('movies') },
       users: { urls: [stack.usersUrl], schema: schemaFile('users') },
-      ratings: { graphql: { url: `${ratingsUrl}/graphql`, rename: { 'Query.topRatings': 'bestRatings', Rating: 'MovieRating' } } },
+      ratings: { graphql: { url: `${ratingsUrl}/graphql`, ...graphql } },
     });
     const gateway = createGateway(config, { remoteSchemas: await introspectGraphQLServices(config) });
     try {
-      const url = await gateway.listen();
+      await run(gateway, await gateway.listen(), config);
+    } finally {
+      await gateway.close();
+    }
+  };
+
+  it('is introspected at start-up, with names renamed by configuration', () =>
+    withIntrospected({ rename: { 'Query.topRatings': 'bestRatings', Rating: 'MovieRating' } }, async (gateway, url) => {
       const { body } = await gql(url, '{ bestRatings(limit: 1) { __typename score movie { title } } }');
       expect(body.errors).toBeUndefined();
       expect(body.data.bestRatings).toEqual([{ __typename: 'MovieRating', score: 5, movie: { title: expect.any(String) } }]);
       expect(gateway.schema.getQueryType()!.getFields().topRatings).toBeUndefined();
-    } finally {
-      await gateway.close();
-    }
-  });
+    }));
 
-  it('keeps serving on a reload that brings no new introspection (the last one stands)', async () => {
-    const config = testConfig({
-      movies: { urls: [stack.moviesUrl], schema: schemaFile('movies') },
-      users: { urls: [stack.usersUrl], schema: schemaFile('users') },
-      ratings: { graphql: { url: `${ratingsUrl}/graphql` } },
-    });
-    const gateway = createGateway(config, { remoteSchemas: await introspectGraphQLServices(config) });
-    try {
-      const url = await gateway.listen();
+  it('looks entities up through _entities when the service is a federation subgraph, which stays out of the gateway\'s schema', () =>
+    withIntrospected({}, async (gateway, url) => {
+      ratings.requests.length = 0;
+      const { body } = await gql(url, '{ movies(limit: 4) { id rating ratings { score } } }');
+      expect(body.errors).toBeUndefined();
+      expect(body.data.movies.map((m: any) => m.rating)).toEqual([4.5, 3, 2, null]);
+      expect(ratings.requests).toHaveLength(1);
+      expect(ratings.requests[0]!.fields.every((f) => f === '_entities')).toBe(true);
+      expect(gateway.schema.getQueryType()!.getFields()._entities).toBeUndefined();
+      expect(gateway.schema.getType('_Any')).toBeUndefined();
+      const refused = await gql(url, '{ _service { sdl } }');
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }));
+
+  it('keeps serving on a reload that brings no new introspection (the last one stands)', () =>
+    withIntrospected({}, async (gateway, url, config) => {
       gateway.reload(config);
       const { body } = await gql(url, '{ movie(id: "1") { title rating } }');
       expect(body.errors).toBeUndefined();
       expect(body.data.movie.rating).toBe(4.5);
-    } finally {
-      await gateway.close();
-    }
-  });
+    }));
 
   it('is a clear start-up error when neither a file nor introspection gives its schema', async () => {
     const config = testConfig({ movies: { urls: [stack.moviesUrl], schema: schemaFile('movies') }, users: { urls: [stack.usersUrl], schema: schemaFile('users') }, ratings: { graphql: { url: 'http://127.0.0.1:9/graphql' } } });
