@@ -188,6 +188,20 @@ describe('when the GraphQL service fails', () => {
     expect(fault.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
+  it('times out a service that does not answer, within the service\'s timeout, with the REST data intact', async () => {
+    const hung = await startFaultUpstream({ kind: 'hang' });
+    const slow = await startStack({ usersUrl: stack.usersUrl, moviesUrl: stack.moviesUrl, config: { services: { ratings: { graphql: { url: `${hung.url}/graphql`, schema: RATINGS_SCHEMA }, timeout: '300ms', retry: { retries: 0 } } } } });
+    try {
+      const { body } = await gql(slow.gatewayUrl, '{ movie(id: "1") { title rating } }');
+      expect(body.data.movie).toEqual({ title: expect.any(String), rating: null });
+      expect(body.errors?.[0]).toMatchObject({ path: ['movie', 'rating'], extensions: { code: 'GATEWAY_TIMEOUT', service: 'ratings' } });
+      expect(hung.requests).toHaveLength(1);
+    } finally {
+      await slow.close();
+      await hung.close();
+    }
+  });
+
   it('gives the REST data with a coded error naming the service for its fields, then opens its breaker and fails fast', async () => {
     const down = await startFaultUpstream({ kind: 'status', status: 500, body: { message: 'database down' } });
     const broken = await startFaulty(down.url);
