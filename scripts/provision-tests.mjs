@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Before `npm test`: makes sure the programs the tests start are installed. redis-server (the rate-limit
-// tests start a real one) and python3 (it holds a never-accepting socket for the connect-timeout test)
-// come from Debian's packages: installed here when this user may (root, or sudo without a password),
+// tests start a real one), python3 (it holds a never-accepting socket for the connect-timeout test) and
+// openssl (the TLS tests' certificates) come from Debian's packages: installed here when this user may (root, or sudo without a password),
 // else the exact command to run is printed and the tests do not start. Node 24 is scripts/with-node.mjs's
 // part. Plain JavaScript on purpose: it must run on an older Node too.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 const NEEDED = [
   { command: 'redis-server', pkg: 'redis-server', why: 'the rate-limit tests start a real redis-server' },
   { command: 'python3', pkg: 'python3', why: 'the connect-timeout test holds a socket with a python3 helper' },
+  { command: 'openssl', pkg: 'openssl', why: 'the TLS tests make a throwaway CA and certificates with openssl' },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

@@ -113,12 +113,14 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
     reload: (next, remoteSchemas) => {
       if (closing) throw new Error('the gateway is stopping');
       const old = pipeline.current;
-      pipeline.current = buildPipeline(next, observability, old, remoteSchemas);
+      const built = buildPipeline(next, observability, old, remoteSchemas);
+      pipeline.current = built;
       const restartOnly = SERVER_KEYS.filter((key) => JSON.stringify(config[key]) !== JSON.stringify(next[key]));
       logger.info('reloaded', { services: Object.keys(next.services), ...(restartOnly.length > 0 && { restartOnly }) });
       if (restartOnly.length > 0) logger.warn('these keys take effect on restart', { keys: restartOnly });
-      // What the new pipeline did not keep closes once the requests that may still use it are done.
-      retiring = retiring.then(() => old.inFlight.idle(next.shutdownTimeoutMs)).then(() => retirePipeline(old, pipeline.current));
+      // What the new pipeline did not keep closes once the requests that may still use it are done
+      // (against this reload's pipeline: what it kept is retired with it, by the reload that drops it).
+      retiring = retiring.then(() => old.inFlight.idle(next.shutdownTimeoutMs)).then(() => retirePipeline(old, built));
     },
     drain: (o = {}) => stop(o.delayMs ?? config.drainDelayMs, o.timeoutMs ?? config.shutdownTimeoutMs),
     close: () => stop(0, 2_000),

@@ -66,9 +66,19 @@ const GraphQLService = strict({
   hide: list(typeOrField).default([]).meta(m('types and fields left out of the gateway\'s schema: ["Query.debug", "Rating.internalNote"]', { shown: 'none' })),
 });
 
+const ServiceTls = strict({
+  ca: str().optional().meta(m('PEM file of the CA certificates that sign the service\'s certificates, instead of the system roots')),
+  cert: str().optional().meta(m('PEM file of the gateway\'s client certificate, for services that require one (mTLS)')),
+  key: str().optional().meta(m('PEM file of that certificate\'s private key')),
+  servername: str().optional().meta(m('the name the service\'s certificate must carry (and SNI), when not the URL\'s host')),
+}).superRefine((t, ctx) => {
+  if ((t.cert === undefined) !== (t.key === undefined)) ctx.addIssue({ code: 'custom', path: [t.cert === undefined ? 'cert' : 'key'], message: 'a client certificate needs both cert and key' });
+});
+
 const ServiceEntry = strict({
   urls: list(httpUrl(), 'list the base URL of each instance, e.g. ["http://localhost:3001"]').min(1, { error: 'list at least one instance URL' }).optional().meta(m('base URLs of the instances (round robin or least pending); a GraphQL service may give graphql.url instead')),
   schema: str().optional().meta(m('the SDL file, relative to the config file; none for a service reached only through routes')),
+  tls: ServiceTls.optional().meta(m('for https:// URLs: the CA to verify the service against, the gateway\'s client certificate (mTLS); files are read at start-up and at each reload', { shown: 'system roots, no client certificate' })),
   graphql: GraphQLService.optional().meta(m('a service that speaks GraphQL: its schema joins the gateway\'s, merged with the REST services\' by entity type and key', { shown: 'none' })),
   timeout: duration().prefault('10s').meta(m('a whole REST call, retries and backoff included')),
   connectTimeout: duration().prefault('2s').meta(m('opening a connection to an instance')),
@@ -103,6 +113,8 @@ const ServiceEntry = strict({
 }).superRefine((s, ctx) => {
   if (!s.urls && !s.graphql?.url) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'missing: list the base URL of each instance, e.g. ["http://localhost:3001"]' });
   if (s.graphql && s.schema !== undefined) ctx.addIssue({ code: 'custom', path: ['schema'], message: 'a GraphQL service\'s schema is graphql.schema (an SDL file of its own schema), not a REST SDL file' });
+  const urls = s.urls ?? (s.graphql?.url ? [s.graphql.url] : []);
+  if (s.tls && !urls.some((u) => u.startsWith('https:'))) ctx.addIssue({ code: 'custom', path: ['tls'], message: 'tls applies to https:// instance URLs, and this service has none' });
 });
 JSON_SCHEMA_RULES.set(ServiceEntry, {
   anyOf: [{ required: ['urls'] }, { required: ['graphql'], properties: { graphql: { required: ['url'] } } }],

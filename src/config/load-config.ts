@@ -130,6 +130,9 @@ function relativeTo(layer: unknown, baseDir: string): Json {
   for (const service of Object.values(isObject(out.services) ? out.services : {})) {
     if (isObject(service) && typeof service.schema === 'string') service.schema = resolve(baseDir, service.schema);
     if (isObject(service) && isObject(service.graphql) && typeof service.graphql.schema === 'string') service.graphql.schema = resolve(baseDir, service.graphql.schema);
+    if (isObject(service) && isObject(service.tls)) {
+      for (const key of ['ca', 'cert', 'key'] as const) if (typeof service.tls[key] === 'string') service.tls[key] = resolve(baseDir, service.tls[key]);
+    }
   }
   const keys = isObject(out.auth) && Array.isArray(out.auth.keys) ? out.auth.keys : [];
   for (const key of keys) if (isObject(key) && typeof key.publicKeyFile === 'string') key.publicKeyFile = resolve(baseDir, key.publicKeyFile);

@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { schemaFromExecutor } from '@graphql-tools/wrap';
 import { buildASTSchema, GraphQLError, parse, print, Source, type GraphQLSchema } from 'graphql';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import type { GatewayConfig, ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import { displayPath } from '../sdl/load-subgraphs.ts';
 import { fromGraphQLErrors } from '../sdl/sdl-error.ts';
+import { readServiceTls } from '../upstream/service-tls.ts';
 
 /** Introspected schemas by service name (services with a schema file are read at build time). */
 export type RemoteSchemas = ReadonlyMap<string, GraphQLSchema>;
@@ -43,9 +44,13 @@ export function remoteSchemaOf(service: string, config: ServiceConfig, introspec
 async function introspect(service: string, config: ServiceConfig): Promise<GraphQLSchema> {
   const graphql = config.graphql as GraphQLServiceConfig;
   const endpoint = `${config.urls[0]}${graphql.path}`;
+  // Over the service's TLS settings (its CA, the gateway's client certificate), as its calls will be.
+  const tls = readServiceTls(service, config);
+  const dispatcher = tls ? new Agent({ connect: tls.connect }) : undefined;
   try {
     return await schemaFromExecutor(async (req) => {
       const res = await request(endpoint, {
+        ...(dispatcher && { dispatcher }),
         method: 'POST',
         headers: { ...config.headers, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ query: print(req.document), variables: req.variables, operationName: req.operationName }),
@@ -57,6 +62,8 @@ async function introspect(service: string, config: ServiceConfig): Promise<Graph
     });
   } catch (err) {
     throw new ConfigError(`services.${service}: cannot introspect ${endpoint} (${(err as Error).message}); give its schema as graphql.schema, or start it first`);
+  } finally {
+    await dispatcher?.close();
   }
 }
 

@@ -4,6 +4,7 @@ import { Pool } from 'undici';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import type { UpstreamResponse } from './messages.ts';
 import { NOT_THE_SERVICES_FAULT, UpstreamFailure } from './errors.ts';
+import type { ServiceTls } from './service-tls.ts';
 
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
@@ -17,7 +18,7 @@ export class Instance {
   /** Calls in flight, for the least-pending balancer. */
   pending = 0;
 
-  constructor(url: string, config: ServiceConfig, name: string) {
+  constructor(url: string, config: ServiceConfig, name: string, tls?: ServiceTls) {
     const u = new URL(url);
     this.url = url;
     this.basePath = u.pathname.replace(/\/+$/, '');
@@ -27,6 +28,7 @@ export class Instance {
       connectTimeout: config.connectTimeoutMs,
       headersTimeout: config.firstByteTimeoutMs,
       bodyTimeout: config.timeoutMs,
+      ...(tls && u.protocol === 'https:' && { connect: tls.connect }),
     });
     const b = config.breaker;
     // timeout: false — each call times itself with its own AbortSignal. opossum's own timeout (and its
@@ -54,8 +56,14 @@ export class Instance {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'halfOpen' : 'closed';
   }
 
-  async close(): Promise<void> {
-    this.breaker.shutdown();
-    await this.pool.close();
+  #closed: Promise<void> | undefined;
+
+  /** Once, however often asked: two quick reloads may each retire an instance both of them dropped. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.breaker.shutdown();
+      await this.pool.close();
+    })();
+    return this.#closed;
   }
 }

@@ -3,6 +3,7 @@ import type { ServiceConfig } from '../config/config-schema.ts';
 import { Instance } from './instance.ts';
 import { ResponseCache } from './response-cache.ts';
 import { RetryBudget } from './retry-budget.ts';
+import type { ServiceTls } from './service-tls.ts';
 
 export class ServiceRuntime {
   readonly name: string;
@@ -11,13 +12,16 @@ export class ServiceRuntime {
   readonly budget: RetryBudget;
   /** The service's response cache, when configured. */
   readonly cache: ResponseCache | undefined;
+  /** The TLS material its pools were made with (https:// instances with tls configured). */
+  readonly tls: ServiceTls | undefined;
   /** Round-robin cursor. */
   next = 0;
 
-  constructor(name: string, config: ServiceConfig) {
+  constructor(name: string, config: ServiceConfig, tls?: ServiceTls) {
     this.name = name;
     this.config = config;
-    this.instances = config.urls.map((url, i) => new Instance(url, config, `${name}#${i}`));
+    this.tls = tls;
+    this.instances = config.urls.map((url, i) => new Instance(url, config, `${name}#${i}`, tls));
     this.budget = new RetryBudget(config.retry.budgetRatio, config.retry.budgetMinPerSecond, 10_000);
     this.cache = config.cache.enabled ? new ResponseCache(config.cache.maxBytes, config.cache.coalesce) : undefined;
   }

@@ -13,6 +13,7 @@ import { abortKind, failure, UpstreamFailure, upstreamFailure } from './errors.t
 import type { BreakerState } from './instance.ts';
 import type { CacheOutcome, CacheStats } from './response-cache.ts';
 import { ServiceRuntime } from './service-runtime.ts';
+import { readServiceTls, type ServiceTls } from './service-tls.ts';
 
 export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 
@@ -60,12 +61,13 @@ export class UpstreamClient {
     this.#logger = logger;
     this.#metrics = metrics;
     for (const [name, config] of Object.entries(services)) {
-      const kept = previous && previous.#unchanged(name, config);
+      const tls = readServiceTls(name, config);
+      const kept = previous && previous.#unchanged(name, config, tls);
       if (kept) {
         this.#services.set(name, kept);
         continue;
       }
-      const runtime = new ServiceRuntime(name, config);
+      const runtime = new ServiceRuntime(name, config, tls);
       this.#services.set(name, runtime);
       for (const instance of runtime.instances) {
         const at = { service: name, instance: instance.url };
@@ -240,11 +242,12 @@ export class UpstreamClient {
   }
 
   /** This client's runtime of `name`, if `config` runs it the same way (its SDL file aside). */
-  #unchanged(name: string, config: ServiceConfig): ServiceRuntime | undefined {
+  /** The running service, if nothing its pools were made with changed: the configuration (but its schema) and the TLS files' contents. */
+  #unchanged(name: string, config: ServiceConfig, tls: ServiceTls | undefined): ServiceRuntime | undefined {
     const runtime = this.#services.get(name);
-    const { schema: _a, ...before } = runtime?.config ?? ({} as ServiceConfig);
-    const { schema: _b, ...after } = config;
-    return runtime && JSON.stringify(before) === JSON.stringify(after) ? runtime : undefined;
+    const { schema: _a, graphql: _c, ...before } = runtime?.config ?? ({} as ServiceConfig);
+    const { schema: _b, graphql: _d, ...after } = config;
+    return runtime && JSON.stringify(before) === JSON.stringify(after) && runtime.tls?.fingerprint === tls?.fingerprint ? runtime : undefined;
   }
 
   /** After a reload: closes the instances `next` did not keep, once their calls in flight have ended. */
