@@ -65,7 +65,7 @@ export function buildPipeline(config: GatewayConfig, { logger, metrics, tracing 
   try {
     const clientAddress = createClientAddress(config.rateLimit.trustedProxies);
     const { schema, owners, costModel } = buildGatewaySchema(config.services, { adminScope: config.auth.adminScope, limiter, ownedHeaders: (name) => ownedHeaderNames(config, config.services[name]!), remoteSchemas });
-    const upstream = new UpstreamClient(config.services, logger, metrics, previous?.upstream);
+    const upstream = new UpstreamClient(config.services, logger, metrics, previous?.upstream, config.auth.identityHeaders);
     const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
     const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced: tracing !== undefined });
     const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });

@@ -75,9 +75,24 @@ const ServiceTls = strict({
   if ((t.cert === undefined) !== (t.key === undefined)) ctx.addIssue({ code: 'custom', path: [t.cert === undefined ? 'cert' : 'key'], message: 'a client certificate needs both cert and key' });
 });
 
+export const SIGNING_ALGORITHMS = ['HS256', 'ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] as const;
+const SignIdentity = strict({
+  header: headerName.default('x-gateway-identity').meta(m('the header that carries the signed assertion (a compact JWS)')),
+  secret: str().optional().meta(m('an HMAC key (HS256) shared with the service, at least 32 characters: "${env:ORDERS_IDENTITY_KEY}" or "${file:/run/secrets/key}"')),
+  privateKey: str().optional().meta(m('or a PEM file of the gateway\'s private key (EC, RSA or Ed25519), whose public key the service holds')),
+  alg: oneOf(SIGNING_ALGORITHMS).optional().meta(m('the JWS algorithm; by default HS256 for a secret, and the key\'s own for a private key (ES256 for P-256, RS256, EdDSA)')),
+  kid: str().optional().meta(m('a key id for the JWS header, so the service can tell keys apart while they rotate')),
+  ttl: duration(1000).prefault('30s').meta(m('how long an assertion is valid after it is made (exp − iat): the replay window the service enforces')),
+}).superRefine((s, ctx) => {
+  if ((s.secret === undefined) === (s.privateKey === undefined)) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'give exactly one of secret (HMAC) and privateKey (a PEM file)' });
+  if (s.secret !== undefined && s.alg !== undefined && s.alg !== 'HS256') ctx.addIssue({ code: 'custom', path: ['alg'], message: `a secret signs with HS256, not ${s.alg}` });
+  if (s.privateKey !== undefined && s.alg === 'HS256') ctx.addIssue({ code: 'custom', path: ['alg'], message: 'HS256 needs a secret, not a private key' });
+}).transform(inMs(['ttl']));
+
 const ServiceEntry = strict({
   urls: list(httpUrl(), 'list the base URL of each instance, e.g. ["http://localhost:3001"]').min(1, { error: 'list at least one instance URL' }).optional().meta(m('base URLs of the instances (round robin or least pending); a GraphQL service may give graphql.url instead')),
   schema: str().optional().meta(m('the SDL file, relative to the config file; none for a service reached only through routes')),
+  signIdentity: SignIdentity.optional().meta(m('sign what the gateway asserts on every call (caller, scopes, request id, method and path, time) in one header the service verifies, so it trusts the gateway and no one else', { shown: 'none' })),
   tls: ServiceTls.optional().meta(m('for https:// URLs: the CA to verify the service against, the gateway\'s client certificate (mTLS); files are read at start-up and at each reload', { shown: 'system roots, no client certificate' })),
   graphql: GraphQLService.optional().meta(m('a service that speaks GraphQL: its schema joins the gateway\'s, merged with the REST services\' by entity type and key', { shown: 'none' })),
   timeout: duration().prefault('10s').meta(m('a whole REST call, retries and backoff included')),

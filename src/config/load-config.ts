@@ -119,7 +119,10 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const parsed = Config.safeParse(layers.raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => layers.explain(i)).join('\n'));
   const config = checkAcrossKeys(parsed.data, production, layers.raw.routes === undefined);
-  for (const [name, service] of Object.entries(config.services)) service.headers = serviceHeaders(name, service, config, env, cwd);
+  for (const [name, service] of Object.entries(config.services)) {
+    service.headers = serviceHeaders(name, service, config, env, cwd);
+    if (service.signIdentity?.secret !== undefined) service.signIdentity.secret = signingSecret(name, service, env, cwd)!;
+  }
   return deepFreeze(config);
 }
 
@@ -130,6 +133,7 @@ function relativeTo(layer: unknown, baseDir: string): Json {
   for (const service of Object.values(isObject(out.services) ? out.services : {})) {
     if (isObject(service) && typeof service.schema === 'string') service.schema = resolve(baseDir, service.schema);
     if (isObject(service) && isObject(service.graphql) && typeof service.graphql.schema === 'string') service.graphql.schema = resolve(baseDir, service.graphql.schema);
+    if (isObject(service) && isObject(service.signIdentity) && typeof service.signIdentity.privateKey === 'string') service.signIdentity.privateKey = resolve(baseDir, service.signIdentity.privateKey);
     if (isObject(service) && isObject(service.tls)) {
       for (const key of ['ca', 'cert', 'key'] as const) if (typeof service.tls[key] === 'string') service.tls[key] = resolve(baseDir, service.tls[key]);
     }
@@ -211,9 +215,10 @@ function checkAcrossKeys(config: ParsedConfig, production: boolean, defaultRoute
 }
 
 /** Headers the gateway sets itself, which no configuration or SDL may set or forward. */
-export function ownedHeaderNames(config: Pick<GatewayConfig, 'auth'>, service: { forwardToken: boolean }): Set<string> {
+export function ownedHeaderNames(config: Pick<GatewayConfig, 'auth'>, service: { forwardToken: boolean; signIdentity?: { header: string } | undefined }): Set<string> {
   const { subject, scopes } = config.auth.identityHeaders;
   const owned = ['x-request-id', subject, scopes, 'host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization'];
+  if (service.signIdentity) owned.push(service.signIdentity.header);
   return new Set(service.forwardToken ? [...owned, 'authorization'] : owned);
 }
 
@@ -225,21 +230,35 @@ function serviceHeaders(name: string, service: GatewayConfig['services'][string]
   }
   const out: Record<string, string> = {};
   for (const [header, template] of Object.entries(service.headers)) {
-    out[header] = template.replace(/\$\{(env|file):([^}]+)\}/g, (_all, kind: string, ref: string) => {
-      if (kind === 'env') {
-        const value = env.get(ref)?.value;
-        if (value === undefined) throw new ConfigError(`services/${name}/headers/${header}: \${env:${ref}} is not set`);
-        return value;
-      }
-      try {
-        return readFileSync(resolve(cwd, ref), 'utf8').trim();
-      } catch (err) {
-        throw new ConfigError(`services/${name}/headers/${header}: cannot read \${file:${ref}} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    });
+    out[header] = secretValue(template, `services/${name}/headers/${header}`, env, cwd);
     if (/[\r\n]/.test(out[header]!)) throw new ConfigError(`services/${name}/headers/${header}: a header value cannot hold a line break`);
   }
   return out;
+}
+
+/** A configured value with its ${env:NAME} and ${file:/path} references read (at start-up; never logged). */
+function secretValue(template: string, where: string, env: EnvSource, cwd: string): string {
+  return template.replace(/\$\{(env|file):([^}]+)\}/g, (_all, kind: string, ref: string) => {
+    if (kind === 'env') {
+      const value = env.get(ref)?.value;
+      if (value === undefined) throw new ConfigError(`${where}: \${env:${ref}} is not set`);
+      return value;
+    }
+    try {
+      return readFileSync(resolve(cwd, ref), 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`${where}: cannot read \${file:${ref}} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  });
+}
+
+/** The service's identity signing key, its references read; an HMAC key shorter than 32 characters is refused. */
+function signingSecret(name: string, service: GatewayConfig['services'][string], env: EnvSource, cwd: string): string | undefined {
+  const template = service.signIdentity?.secret;
+  if (template === undefined) return undefined;
+  const secret = secretValue(template, `services/${name}/signIdentity/secret`, env, cwd);
+  if (secret.length < 32) throw new ConfigError(`services/${name}/signIdentity/secret: an HMAC key needs at least 32 characters, got ${secret.length}`);
+  return secret;
 }
 
 function readJsonFile(path: string): unknown {

@@ -28,7 +28,9 @@ export interface PassthroughOptions {
 export type Passthrough = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, path: string, search: string) => boolean;
 
 export function createPassthrough({ config, guard, upstream }: PassthroughOptions): Passthrough {
-  const owned = ownedHeaders(config.auth, config.passthrough.ownedHeaders);
+  // Every service's signed-identity header too: a client's copy reaches no service, signing or not.
+  const signatures = Object.values(config.services).flatMap((s) => (s.signIdentity ? [s.signIdentity.header] : []));
+  const owned = ownedHeaders(config.auth, [...config.passthrough.ownedHeaders, ...signatures]);
   const max = config.passthrough.maxBodyBytes;
 
   const refuse = (res: ServerResponse, refusal: Refusal, requestId: string, close = false): void => {

@@ -38,6 +38,8 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
   const { request, service } = ctx;
   if (request.raw) return rawAttempt(ctx, instance);
   const headers: Record<string, string> = { ...request.headers, ...ctx.traceHeaders, accept: 'application/json', 'x-request-id': request.requestId };
+  const target = instance.basePath + request.path;
+  if (service.signer) headers[service.signer.header] = await service.signer.sign(request.method, target, request.requestId, headers);
   let body: string | undefined;
   if (request.body !== undefined) {
     body = JSON.stringify(request.body);
@@ -48,7 +50,7 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
   try {
     const res = await instance.pool.request({
       method: request.method as Dispatcher.HttpMethod,
-      path: instance.basePath + request.path,
+      path: target,
       headers,
       body,
       signal: ctx.deadline,
@@ -80,12 +82,16 @@ export async function attempt(ctx: CallContext): Promise<UpstreamResponse> {
 
 async function rawAttempt(ctx: CallContext, instance: Instance): Promise<UpstreamResponse> {
   const raw = ctx.request.raw!;
+  const target = instance.basePath + ctx.request.path;
+  const signer = ctx.service.signer;
+  // The client's copy of the header, if it sent one, is replaced: only the gateway signs.
+  const headers = signer ? { ...raw.headers, [signer.header]: await signer.sign(ctx.request.method, target, ctx.request.requestId, raw.headers) } : raw.headers;
   instance.pending++;
   try {
     const res = await instance.pool.request({
       method: ctx.request.method as Dispatcher.HttpMethod,
-      path: instance.basePath + ctx.request.path,
-      headers: raw.headers,
+      path: target,
+      headers,
       body: raw.body,
       signal: ctx.deadline,
     });

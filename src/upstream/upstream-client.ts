@@ -14,6 +14,14 @@ import type { BreakerState } from './instance.ts';
 import type { CacheOutcome, CacheStats } from './response-cache.ts';
 import { ServiceRuntime } from './service-runtime.ts';
 import { readServiceTls, type ServiceTls } from './service-tls.ts';
+import { identitySigner, type IdentitySigner } from './identity-signature.ts';
+
+/** The headers that carry the caller's identity (auth.identityHeaders): what a signed assertion repeats. */
+export interface IdentityHeaderNames {
+  subject: string;
+  scopes: string;
+}
+const DEFAULT_IDENTITY_HEADERS: IdentityHeaderNames = { subject: 'x-user-id', scopes: 'x-user-scopes' };
 
 export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 
@@ -57,17 +65,18 @@ export class UpstreamClient {
    * `previous`: the client this one replaces on a reload; the services whose configuration did not
    * change keep its instances (their pools, breakers and retry budgets) as they are.
    */
-  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics?: GatewayMetrics | undefined, previous?: UpstreamClient) {
+  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics?: GatewayMetrics | undefined, previous?: UpstreamClient, identityHeaders: IdentityHeaderNames = DEFAULT_IDENTITY_HEADERS) {
     this.#logger = logger;
     this.#metrics = metrics;
     for (const [name, config] of Object.entries(services)) {
       const tls = readServiceTls(name, config);
-      const kept = previous && previous.#unchanged(name, config, tls);
+      const signer = identitySigner(name, config, identityHeaders);
+      const kept = previous && previous.#unchanged(name, config, tls, signer);
       if (kept) {
         this.#services.set(name, kept);
         continue;
       }
-      const runtime = new ServiceRuntime(name, config, tls);
+      const runtime = new ServiceRuntime(name, config, tls, signer);
       this.#services.set(name, runtime);
       for (const instance of runtime.instances) {
         const at = { service: name, instance: instance.url };
@@ -243,11 +252,12 @@ export class UpstreamClient {
 
   /** This client's runtime of `name`, if `config` runs it the same way (its SDL file aside). */
   /** The running service, if nothing its pools were made with changed: the configuration (but its schema) and the TLS files' contents. */
-  #unchanged(name: string, config: ServiceConfig, tls: ServiceTls | undefined): ServiceRuntime | undefined {
+  #unchanged(name: string, config: ServiceConfig, tls: ServiceTls | undefined, signer: IdentitySigner | undefined): ServiceRuntime | undefined {
     const runtime = this.#services.get(name);
     const { schema: _a, graphql: _c, ...before } = runtime?.config ?? ({} as ServiceConfig);
     const { schema: _b, graphql: _d, ...after } = config;
-    return runtime && JSON.stringify(before) === JSON.stringify(after) && runtime.tls?.fingerprint === tls?.fingerprint ? runtime : undefined;
+    const same = runtime && JSON.stringify(before) === JSON.stringify(after) && runtime.tls?.fingerprint === tls?.fingerprint && runtime.signer?.fingerprint === signer?.fingerprint;
+    return same ? runtime : undefined;
   }
 
   /** After a reload: closes the instances `next` did not keep, once their calls in flight have ended. */

@@ -7,5 +7,5 @@ runService({
   defaultPort: 3002,
   portEnv: 'MOVIES_PORT',
   dataEnv: 'MOVIES_DATA_PATH',
-  create: (dataPath) => createMoviesService({ dataPath }),
+  create: (dataPath, identity) => createMoviesService({ dataPath, identity }),
 });

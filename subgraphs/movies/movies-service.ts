@@ -4,6 +4,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { createHttpService, type RequestContext, type Reply, type Route } from '../shared/http-service.ts';
 import { idField, idsParam, intField, intParam, rejectUnknownFields, requireObject, stringField } from '../shared/params.ts';
 import { createRecordTable } from '../shared/record-table.ts';
+import { identityVerifier, type IdentityVerification } from '../shared/verify-identity.ts';
 import { openStore } from '../shared/sqlite-store.ts';
 import { moviesOpenApi } from './movies-openapi.ts';
 import { seedMovies } from './seed.ts';
@@ -32,6 +33,8 @@ interface MovieRow {
 export interface MoviesServiceOptions {
   /** Directory that keeps the store across restarts; omitted: in memory, fresh seed. */
   dataPath?: string | undefined;
+  /** Verify the gateway's signed identity (its services.movies.signIdentity), refusing identity without it. */
+  identity?: Omit<IdentityVerification, 'service'> | undefined;
 }
 
 export function createMoviesService(options: MoviesServiceOptions = {}) {
@@ -108,7 +111,7 @@ export function createMoviesService(options: MoviesServiceOptions = {}) {
     { method: 'DELETE', pattern: '/movies/:id', handler: (ctx) => ({ body: table.remove(ctx.params.id as string) }) },
   ];
   // Movies are public records: a shared cache (the gateway's, opted in per service) may keep them a few seconds.
-  const server = createHttpService({ name: 'movies', routes, openapi: moviesOpenApi, cacheControl: 'public, max-age=5' });
+  const server = createHttpService({ name: 'movies', routes, verifyIdentity: options.identity && identityVerifier({ ...options.identity, service: 'movies' }), openapi: moviesOpenApi, cacheControl: 'public, max-age=5' });
   server.on('close', () => db.close());
   return server;
 }

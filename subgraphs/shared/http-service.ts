@@ -61,6 +61,8 @@ export interface HttpServiceOptions {
   cacheControl?: string;
   /** The service's OpenAPI document, served at GET /openapi.json. */
   openapi?: object;
+  /** Verifies the gateway's signed identity on every route's request (verify-identity.ts). */
+  verifyIdentity?: ((req: IncomingMessage) => Promise<void>) | undefined;
 }
 
 interface CompiledRoute extends Route {
@@ -167,6 +169,7 @@ export function createHttpService(options: HttpServiceOptions): Server & { stats
         allowed = true;
         continue;
       }
+      if (options.verifyIdentity) await options.verifyIdentity(req);
       const ctx: RequestContext = {
         method,
         params,

@@ -7,5 +7,5 @@ runService({
   defaultPort: 3001,
   portEnv: 'USERS_PORT',
   dataEnv: 'USERS_DATA_PATH',
-  create: (dataPath) => createUsersService({ dataPath }),
+  create: (dataPath, identity) => createUsersService({ dataPath, identity }),
 });

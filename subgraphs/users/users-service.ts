@@ -11,6 +11,7 @@ import {
   stringField,
 } from '../shared/params.ts';
 import { createRecordTable } from '../shared/record-table.ts';
+import { identityVerifier, type IdentityVerification } from '../shared/verify-identity.ts';
 import { openStore } from '../shared/sqlite-store.ts';
 import { usersOpenApi } from './users-openapi.ts';
 import { seedUsers } from './seed.ts';
@@ -37,6 +38,8 @@ interface UserRow {
 export interface UsersServiceOptions {
   /** Directory that keeps the store across restarts; omitted: in memory, fresh seed. */
   dataPath?: string | undefined;
+  /** Verify the gateway's signed identity (its services.users.signIdentity), refusing identity without it. */
+  identity?: Omit<IdentityVerification, 'service'> | undefined;
 }
 
 export function createUsersService(options: UsersServiceOptions = {}) {
@@ -117,7 +120,7 @@ export function createUsersService(options: UsersServiceOptions = {}) {
     { method: 'DELETE', pattern: '/users/:id/favorites/:movieId', handler: setFavorite(false) },
   ];
   // A user's record holds their email: only the caller's own cache may keep it.
-  const server = createHttpService({ name: 'users', routes, openapi: usersOpenApi, cacheControl: 'private, max-age=5' });
+  const server = createHttpService({ name: 'users', routes, verifyIdentity: options.identity && identityVerifier({ ...options.identity, service: 'users' }), openapi: usersOpenApi, cacheControl: 'private, max-age=5' });
   server.on('close', () => db.close());
   return server;
 }

@@ -35,9 +35,9 @@ export interface StackOptions {
   logger?: Logger;
 }
 
-/** A configuration for a gateway built in a test: port 0, silent, no rate limits, compiled answers verified; `services` (and `extra` keys) as given. */
+/** A configuration for a gateway built in a test: port 0, silent, test tokens, no rate limits, compiled answers verified; `services` (and `extra` keys) as given. */
 export function testConfig(services: Record<string, unknown>, extra: Record<string, unknown> = {}): GatewayConfig {
-  return loadConfig({ envFile: false, env: {}, overrides: { port: 0, logLevel: 'silent', rateLimit: { enabled: false }, graphql: { compile: 'verify' }, ...extra, services } });
+  return loadConfig({ envFile: false, env: {}, overrides: { port: 0, logLevel: 'silent', auth: TEST_AUTH, rateLimit: { enabled: false }, graphql: { compile: 'verify' }, ...extra, services } });
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {

@@ -62,7 +62,7 @@ describe('config files and environment', () => {
 
   it('an unknown key', () => {
     const file = writeConfig({ services: { users: { ...service, timout: '2s' } } });
-    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, tls, graphql, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath, forwardToken, maxResponseBytes, headers, forwardHeaders, cache, errors)`);
+    expect(startupError({ file })).toBe(`${file}#/services/users/timout: unknown key (known: urls, schema, signIdentity, tls, graphql, timeout, connectTimeout, firstByteTimeout, maxBatchSize, maxUrlLength, maxConcurrency, balancer, breaker, retry, connections, healthPath, forwardToken, maxResponseBytes, headers, forwardHeaders, cache, errors)`);
   });
 
   it('a duration that is not one', () => {
