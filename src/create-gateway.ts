@@ -14,11 +14,18 @@ import { createAdminServer } from './server/admin-server.ts';
 import { createFromTrustedProxy } from './server/client-address.ts';
 import { drainServers, type DrainState } from './server/drain.ts';
 import { createHttpServer } from './server/http-server.ts';
+import type { GatewayServer } from './server/connections.ts';
+import { createRedirectServer } from './server/redirect-server.ts';
+import { readServerTls } from './server/server-tls.ts';
+import { Server as TlsServer } from 'node:tls';
 import { createTracing } from './tracing/tracer.ts';
 import type { UpstreamClient } from './upstream/upstream-client.ts';
 
 export interface Gateway {
-  server: Server;
+  /** node:http, or with config.tls node:http2 (HTTP/2 and HTTP/1.1) or node:https (tls.http2 false). */
+  server: GatewayServer;
+  /** The plain-HTTP listener that only redirects to HTTPS (config.tls.redirectPort). */
+  redirectServer: Server | undefined;
   /** The admin server, when config.metrics.port is set. */
   adminServer: Server | undefined;
   /** The metrics, when config.metrics.enabled. */
@@ -49,12 +56,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const baseUrl = (server: Server): string => {
+const baseUrl = (server: GatewayServer): string => {
   const { address, port } = server.address() as AddressInfo;
-  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  return `${server instanceof TlsServer ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`;
 };
 
-const listenOn = (server: Server, port: number, host: string): Promise<string> =>
+const listenOn = (server: GatewayServer, port: number, host: string): Promise<string> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -62,6 +69,9 @@ const listenOn = (server: Server, port: number, host: string): Promise<string> =
       resolve(baseUrl(server));
     });
   });
+
+/** What of config.tls a reload cannot change: whether there is TLS at all, HTTP/2, HSTS, the redirect port (the certificate it can). */
+const tlsShape = (c: GatewayConfig): string => JSON.stringify(c.tls ? { http2: c.tls.http2, hsts: c.tls.hsts, redirectPort: c.tls.redirectPort } : null);
 
 /** Keys the listening server, the logger, metrics and tracer were made with: a reload cannot change them. */
 export const SERVER_KEYS = ['host', 'port', 'maxHeaderBytes', 'requestTimeoutMs', 'trustRequestId', 'logLevel', 'logFormat', 'metrics', 'tracing', 'compression', 'drainDelayMs', 'shutdownTimeoutMs'] as const;
@@ -83,12 +93,13 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   const drain: DrainState = { draining: false, refusing: false, inFlight: 0 };
   const fromTrustedProxy = createFromTrustedProxy(config.rateLimit.trustedProxies);
   const server = createHttpServer({ config, pipeline, logger, metrics, drain, tracing, fromTrustedProxy });
+  const redirectServer = config.tls?.redirectPort !== undefined ? createRedirectServer(() => (server.address() as AddressInfo | null)?.port) : undefined;
   const adminServer = metrics && config.metrics.port !== undefined ? createAdminServer(metrics, config.metrics.path, logger) : undefined;
   let closing: Promise<void> | undefined;
   let retiring: Promise<void> = Promise.resolve();
   const stop = (delayMs: number, timeoutMs: number): Promise<void> =>
     (closing ??= (async () => {
-      await drainServers(adminServer ? [server, adminServer] : [server], drain, delayMs, timeoutMs, logger);
+      await drainServers([server, ...(redirectServer ? [redirectServer] : []), ...(adminServer ? [adminServer] : [])], drain, delayMs, timeoutMs, logger);
       await retiring;
       await retirePipeline(pipeline.current, undefined);
       await tracing?.shutdown(); // the last spans exported
@@ -96,6 +107,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
 
   return {
     server,
+    redirectServer,
     adminServer,
     metrics,
     get schema() {
@@ -106,6 +118,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
     },
     listen: async () => {
       const url = await listenOn(server, config.port, config.host);
+      if (redirectServer) await listenOn(redirectServer, config.tls!.redirectPort!, config.host);
       if (adminServer) await listenOn(adminServer, config.metrics.port!, config.metrics.host ?? config.host);
       return url;
     },
@@ -113,9 +126,13 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
     reload: (next, remoteSchemas) => {
       if (closing) throw new Error('the gateway is stopping');
       const old = pipeline.current;
+      // The certificate first: one that cannot be read or does not match its key fails the reload whole.
+      const tls = server instanceof TlsServer && next.tls ? readServerTls(next) : undefined;
       const built = buildPipeline(next, observability, old, remoteSchemas);
       pipeline.current = built;
-      const restartOnly = SERVER_KEYS.filter((key) => JSON.stringify(config[key]) !== JSON.stringify(next[key]));
+      // New connections get the certificate as it is now; the open ones keep theirs.
+      if (tls) (server as TlsServer).setSecureContext(tls);
+      const restartOnly = [...SERVER_KEYS.filter((key) => JSON.stringify(config[key]) !== JSON.stringify(next[key])), ...(tlsShape(config) !== tlsShape(next) ? ['tls'] : [])];
       logger.info('reloaded', { services: Object.keys(next.services), ...(restartOnly.length > 0 && { restartOnly }) });
       if (restartOnly.length > 0) logger.warn('these keys take effect on restart', { keys: restartOnly });
       // What the new pipeline did not keep closes once the requests that may still use it are done

@@ -17,7 +17,7 @@ import { createPassthrough, type Passthrough } from './passthrough/proxy.ts';
 import { RateLimiter } from './rate-limit/rate-limiter.ts';
 import type { RemoteSchemas } from './remote/remote-schema.ts';
 import { buildGatewaySchema } from './schema/stitch.ts';
-import { createClientAddress } from './server/client-address.ts';
+import { createClientAddress, createFromTrustedProxy } from './server/client-address.ts';
 import { InFlight } from './server/drain.ts';
 import type { Tracing } from './tracing/tracer.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
@@ -69,7 +69,8 @@ export function buildPipeline(config: GatewayConfig, { logger, metrics, tracing 
     const authenticate = createAuthenticate(createTokenVerifier(config.auth, developmentKey(config, logger)), config.auth.maxTokenBytes);
     const yoga = createGatewayYoga({ schema, authenticate, limiter, clientAddress, owners, costModel, upstream, config, logger, metrics, traced: tracing !== undefined });
     const guard = createPassthroughGuard({ config, authenticate, limiter, clientAddress });
-    return { config, inFlight: new InFlight(), schema, upstream, limiter, yoga, passthrough: createPassthrough({ config, guard, upstream }), remoteSchemas };
+    const passthrough = createPassthrough({ config, guard, upstream, fromTrustedProxy: createFromTrustedProxy(config.rateLimit.trustedProxies) });
+    return { config, inFlight: new InFlight(), schema, upstream, limiter, yoga, passthrough, remoteSchemas };
   } catch (err) {
     if (!keepLimiter) void limiter?.close(); // a new limiter's Redis connection, for a pipeline that will not serve
     throw err;

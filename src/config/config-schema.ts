@@ -326,6 +326,20 @@ export const Config = strict({
   }).prefault({}),
   workers: either((v) => typeof v === 'number', int(1, 256), oneOf(['auto'])).default('auto')
     .meta(m('processes serving on the port (node:cluster); auto: one per core in production, one otherwise; --workers N on the command line wins', { env: 'WORKERS', shown: '`auto`' })),
+  tls: strict({
+    cert: str().optional().meta(m('PEM file of the gateway\'s certificate (its chain after it): HTTPS on the main port, HTTP/2 negotiated by ALPN beside HTTP/1.1', { env: 'TLS_CERT_FILE', shown: 'none (plain HTTP)' })),
+    key: str().optional().meta(m('PEM file of its private key', { env: 'TLS_KEY_FILE', shown: 'none' })),
+    ca: str().optional().meta(m('PEM file of intermediate CA certificates sent after the certificate, when its file holds only its own')),
+    http2: bool().default(true).meta(m('offer HTTP/2 (h2) by ALPN; false: HTTP/1.1 only')),
+    hsts: strict({
+      maxAge: duration(1000).prefault('180d').meta(m('how long browsers keep to HTTPS')),
+      includeSubDomains: bool().default(false).meta(m('the same for every subdomain')),
+    }).optional().meta(m('send Strict-Transport-Security on every answer', { shown: 'none' })),
+    redirectPort: int(0, 65535).optional().meta(m('a plain-HTTP listener (same host) that only redirects to HTTPS (308)', { shown: 'none' })),
+  }).superRefine((t, ctx) => {
+    if (t.cert === undefined || t.key === undefined) ctx.addIssue({ code: 'custom', path: [t.cert === undefined ? 'cert' : 'key'], message: 'HTTPS needs both cert and key (TLS_CERT_FILE, TLS_KEY_FILE)' });
+  }).transform(({ hsts, ...rest }) => ({ ...rest, ...(hsts && { hsts: { maxAgeMs: hsts.maxAge, includeSubDomains: hsts.includeSubDomains } }) })).optional()
+    .meta(m('terminate TLS here (README "TLS and HTTP/2"); the files are read at start-up and again at each reload (SIGHUP), which serves a renewed certificate to new connections without dropping any', { shown: 'none (plain HTTP)' })),
   trustRequestId: bool().default(true).meta(m('accept a well-formed X-Request-Id, else mint one')),
   maxHeaderBytes: size(1024, 1024 ** 2).prefault('16KiB').meta(m('larger request heads get 431')),
   drainDelay: duration().prefault('5s').meta(m('after SIGTERM, how long /readyz answers 503 while new connections are still accepted, so a load balancer stops sending first')),

@@ -138,6 +138,7 @@ function relativeTo(layer: unknown, baseDir: string): Json {
       for (const key of ['ca', 'cert', 'key'] as const) if (typeof service.tls[key] === 'string') service.tls[key] = resolve(baseDir, service.tls[key]);
     }
   }
+  if (isObject(out.tls)) for (const key of ['cert', 'key', 'ca'] as const) if (typeof out.tls[key] === 'string') out.tls[key] = resolve(baseDir, out.tls[key]);
   const keys = isObject(out.auth) && Array.isArray(out.auth.keys) ? out.auth.keys : [];
   for (const key of keys) if (isObject(key) && typeof key.publicKeyFile === 'string') key.publicKeyFile = resolve(baseDir, key.publicKeyFile);
   return out;

@@ -23,17 +23,25 @@ function isHopByHop(name: string, listed: Set<string>): boolean {
   return HOP_BY_HOP.has(name) || name.startsWith('proxy-') || listed.has(name);
 }
 
-export function upstreamRequestHeaders(req: IncomingMessage, requestId: string, owned: ReadonlySet<string>): Record<string, string | string[]> {
+/**
+ * `viaTrustedProxy`: the connection comes from one of rateLimit.trustedProxies, whose X-Forwarded-Proto
+ * (the scheme its client used, when it terminates TLS) is passed on; anyone else's is replaced by what
+ * this connection is.
+ */
+export function upstreamRequestHeaders(req: IncomingMessage, requestId: string, owned: ReadonlySet<string>, viaTrustedProxy = false): Record<string, string | string[]> {
   const listed = connectionListed(req.headers);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || isHopByHop(name, listed) || GATEWAY_SET.has(name) || CLIENT_ONLY.has(name) || owned.has(name)) continue;
+    // HTTP/2's pseudo-headers (:method, :path, :authority, :scheme) are the request line, not headers.
+    if (value === undefined || name.charCodeAt(0) === 58 || isHopByHop(name, listed) || GATEWAY_SET.has(name) || CLIENT_ONLY.has(name) || owned.has(name)) continue;
     out[name] = value;
   }
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const proxied = viaTrustedProxy ? req.headers['x-forwarded-proto'] : undefined;
   out['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  out['x-forwarded-proto'] = encrypted ? 'https' : 'http';
-  if (req.headers.host) out['x-forwarded-host'] = req.headers.host;
+  out['x-forwarded-proto'] = proxied === 'https' || proxied === 'http' ? proxied : encrypted ? 'https' : 'http';
+  const host = req.headers.host ?? (req.headers[':authority'] as string | undefined);
+  if (host) out['x-forwarded-host'] = host;
   out[REQUEST_ID_HEADER] = requestId;
   return out;
 }

@@ -5,6 +5,7 @@
 // answered with the gateway's JSON errors: 502 unreachable, 503 breaker open (with Retry-After), 504
 // timeout, 413 a streamed body over the limit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Readable } from 'node:stream';
 import { ownedHeaders } from '../auth/identity-headers.ts';
 import type { GatewayConfig } from '../config/config-schema.ts';
@@ -22,12 +23,17 @@ export interface PassthroughOptions {
   config: GatewayConfig;
   guard: PassthroughGuard;
   upstream: UpstreamClient;
+  /** Whether the connection comes from one of rateLimit.trustedProxies (its X-Forwarded-Proto is believed). */
+  fromTrustedProxy?: ((req: IncomingMessage) => boolean) | undefined;
 }
+
+/** An HTTP/2 answer (node:http2's compatibility API), which takes no connection-level headers. */
+const isHttp2 = (res: ServerResponse): boolean => (res as unknown as { stream?: unknown }).stream !== undefined;
 
 /** Handles the request if a route matches its path; returns false when none does. */
 export type Passthrough = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, path: string, search: string) => boolean;
 
-export function createPassthrough({ config, guard, upstream }: PassthroughOptions): Passthrough {
+export function createPassthrough({ config, guard, upstream, fromTrustedProxy }: PassthroughOptions): Passthrough {
   // Every service's signed-identity header too: a client's copy reaches no service, signing or not.
   const signatures = Object.values(config.services).flatMap((s) => (s.signIdentity ? [s.signIdentity.header] : []));
   const owned = ownedHeaders(config.auth, [...config.passthrough.ownedHeaders, ...signatures]);
@@ -38,7 +44,8 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
       res.destroy();
       return;
     }
-    sendJsonError(res, refusal.code, refusal.message, requestId, close ? { ...refusal.headers, connection: 'close' } : refusal.headers);
+    // HTTP/1.1 closes the connection (its unread body would follow); HTTP/2 resets the stream itself.
+    sendJsonError(res, refusal.code, refusal.message, requestId, close && !isHttp2(res) ? { ...refusal.headers, connection: 'close' } : refusal.headers);
   };
   const unexpected = (res: ServerResponse, { requestId, log }: RequestMeta, where: string, err: unknown): void => {
     log.error(`unexpected error in ${where}`, { error: (err as Error)?.stack ?? String(err) });
@@ -53,10 +60,12 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
     for (const [name, value] of Object.entries(admission.limitHeaders ?? {})) res.setHeader(name, value);
     let body: Readable | null = null;
     let limit: BodyLimit | undefined;
-    if (req.headers['transfer-encoding'] !== undefined) {
+    const declared = req.headers['content-length'];
+    // A body of no declared size: chunked HTTP/1.1, or an HTTP/2 stream whose headers did not end it.
+    if (req.headers['transfer-encoding'] !== undefined || (declared === undefined && isHttp2(res) && !(req as unknown as Http2ServerRequest).stream.endAfterHeaders)) {
       limit = new BodyLimit(max);
       body = req.pipe(limit);
-    } else if (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') {
+    } else if (declared !== undefined && declared !== '0') {
       body = req;
     }
 
@@ -65,7 +74,7 @@ export function createPassthrough({ config, guard, upstream }: PassthroughOption
       if (!res.writableFinished) gone.abort();
     });
     const service = config.services[route.service]!;
-    const headers = upstreamRequestHeaders(req, requestId, owned);
+    const headers = upstreamRequestHeaders(req, requestId, owned, fromTrustedProxy?.(req) ?? false);
     // The client's headers (less the owned ones) already stand; the service's configured ones and the identity go over them.
     const added = callHeaders(service, identity, config.auth.identityHeaders);
     if (added) Object.assign(headers, added);

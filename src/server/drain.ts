@@ -2,8 +2,8 @@
 // new requests), the listener stays open for `delayMs` (requests already routed here still land) with
 // every answer closing its connection, then the listener closes and idle connections end; requests in
 // flight finish until the deadline, after which their connections are cut.
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeAllConnections, closeIdleConnections, type GatewayServer } from './connections.ts';
 import type { Logger } from '../logger.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -36,19 +36,19 @@ export class InFlight {
 }
 
 /** Resolves once `server` has no connection left, or at `deadline` (ms since the epoch) after cutting the rest. */
-async function closeServer(server: Server, deadline: number, state: DrainState, log: Logger, port: number | undefined): Promise<void> {
+async function closeServer(server: GatewayServer, deadline: number, state: DrainState, log: Logger, port: number | undefined): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   log.info('no longer accepting connections', { port });
   // Requests that began before the drain are answered keep-alive: their connections close as each
   // becomes idle (the server's request handler asks, state.refusing).
   state.refusing = true;
-  server.closeIdleConnections();
+  closeIdleConnections(server);
   const timeout = new AbortController();
   const cut = sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timeout.signal }).then(
     () => {
       log.warn('shutdown timeout: the connections still open are cut', { port, requests: state.inFlight });
-      server.closeAllConnections();
+      closeAllConnections(server);
     },
     () => {}, // closed before the deadline
   );
@@ -62,7 +62,7 @@ async function closeServer(server: Server, deadline: number, state: DrainState, 
  * readiness off now, connections refused after `delayMs`, in-flight requests given until `timeoutMs`
  * after the start.
  */
-export async function drainServers(servers: Server[], state: DrainState, delayMs: number, timeoutMs: number, log: Logger): Promise<void> {
+export async function drainServers(servers: GatewayServer[], state: DrainState, delayMs: number, timeoutMs: number, log: Logger): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   state.draining = true;
   if (delayMs > 0) await sleep(delayMs);

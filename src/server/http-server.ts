@@ -1,7 +1,9 @@
 // The gateway's node:http server: assigns the request id, routes /graphql to Yoga, the gateway's own
 // routes (/, /healthz, /readyz), configured prefixes to the REST passthrough, anything else to a JSON
 // 404, and logs one line per request.
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { GatewayConfig } from '../config/config-schema.ts';
 import { HTTP_STATUS, type GatewayErrorCode } from '../errors.ts';
@@ -18,7 +20,9 @@ import type { Passthrough } from '../passthrough/proxy.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { DrainState, InFlight } from './drain.ts';
+import { closeIdleConnections, requestEnded, requestStarted, trackConnections, type GatewayServer } from './connections.ts';
 import { healthBody, readiness } from './health.ts';
+import { readServerTls } from './server-tls.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import { landingHtml, landingJson } from './landing.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id.ts';
@@ -60,7 +64,7 @@ function splitTarget(url: string | undefined): [path: string, search: string] {
   return q === -1 ? [raw, ''] : [raw.slice(0, q), raw.slice(q)];
 }
 
-export function createHttpServer({ config, pipeline, logger, metrics, drain, tracing, fromTrustedProxy }: HttpServerOptions): Server {
+export function createHttpServer({ config, pipeline, logger, metrics, drain, tracing, fromTrustedProxy }: HttpServerOptions): GatewayServer {
   const landing = new WeakMap<GatewayConfig, string>(); // the HTML landing page of each configuration
   const logRequests = logger.enabled('info');
   const logHeaders = logger.enabled('debug');
@@ -124,17 +128,21 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
   };
 
   const requestTimeout = config.requestTimeoutMs;
-  const server = createServer({
+  const httpOptions = {
     maxHeaderSize: config.maxHeaderBytes,
     requestTimeout,
     headersTimeout: Math.min(66_000, requestTimeout),
     // Node checks the timeouts on this interval (30 s by default), so a short timeout needs a shorter one.
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeout / 4))),
-  }, (req, res) => {
+  };
+  const hsts = config.tls?.hsts ? `max-age=${Math.floor(config.tls.hsts.maxAgeMs / 1000)}${config.tls.hsts.includeSubDomains ? '; includeSubDomains' : ''}` : undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = requestIdOf(req, config.trustRequestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    // Draining: this answer ends its connection, so the client's next request opens one elsewhere.
-    if (drain.draining) res.setHeader('connection', 'close');
+    if (hsts) res.setHeader('strict-transport-security', hsts);
+    // Draining: this answer ends its connection, so the client's next request opens one elsewhere
+    // (HTTP/2 has no such header: its sessions get GOAWAY from the drain).
+    if (drain.draining && req.httpVersionMajor < 2) res.setHeader('connection', 'close');
     const [path, search] = splitTarget(req.url);
     // Traced: every request but the probes and the metrics scrapes has a span.
     const trace = tracing && !((path === '/healthz' || path === '/readyz' || path === metricsPath) && req.method === 'GET')
@@ -148,11 +156,13 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     const served = pipeline.current;
     drain.inFlight++;
     served.inFlight.start();
+    requestStarted(server, req);
     // 'close' comes after the answer is sent, or when the client left first (logged as 499).
     res.once('close', () => {
       drain.inFlight--;
       served.inFlight.end();
-      if (drain.refusing) setImmediate(() => server.closeIdleConnections()); // this connection, now idle
+      requestEnded(server, req);
+      if (drain.refusing) setImmediate(() => closeIdleConnections(server)); // this connection, now idle
       if (!logRequests && !metrics && !trace) return;
       const status = res.writableFinished ? res.statusCode : 499;
       trace?.end(status);
@@ -167,7 +177,8 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
       if (!res.headersSent) sendJsonError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.', requestId);
       else res.destroy();
     }
-  });
+  };
+  const server = serverFor(config, httpOptions, listener);
   // Requests Node's parser refuses (malformed, oversized heads, Content-Length with Transfer-Encoding)
   // get a JSON answer too, and their connection is closed.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: ServerResponse }) => {
@@ -182,7 +193,32 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     const body = JSON.stringify({ error: { code, message } });
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
-  server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
-  server.maxHeadersCount = 200;
+  return server;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Plain HTTP; or, with config.tls, HTTPS: HTTP/2 and HTTP/1.1 on one port (ALPN), node:http2's
+ * compatibility API giving the listener objects that behave as node:http's; or HTTP/1.1 alone (tls.http2
+ * false). The HTTP/1.1 limits (head size, the time a request has to arrive) hold on every kind; an
+ * HTTP/2 request head is bounded by the maxHeaderListSize setting.
+ */
+function serverFor(config: GatewayConfig, options: ServerOptions, listener: Listener): GatewayServer {
+  const tls = readServerTls(config);
+  let server: GatewayServer;
+  if (!tls) server = createServer(options, listener);
+  else if (!config.tls!.http2) server = createHttpsServer({ ...tls, ...options }, listener);
+  else {
+    const h2 = createSecureServer({ ...tls, allowHTTP1: true, settings: { maxHeaderListSize: config.maxHeaderBytes } }, listener as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+    // The HTTP/1.1 connections it serves go through node:http's own machinery, which reads these.
+    Object.assign(h2, { requestTimeout: options.requestTimeout, headersTimeout: options.headersTimeout, maxHeaderSize: options.maxHeaderSize });
+    trackConnections(h2);
+    server = h2;
+  }
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
+    server.maxHeadersCount = 200;
+  }
   return server;
 }

@@ -25,6 +25,17 @@ export interface TestCertificates {
 
 const pem = (file: string): Pem => ({ file, pem: readFileSync(file, 'utf8') });
 
+/** Another server certificate for localhost and 127.0.0.1 from the same CA (a renewal): new files in the same folder. */
+export function renewServerCertificate(certs: TestCertificates, name: string): { cert: Pem; key: Pem } {
+  const at = (file: string): string => join(certs.dir, file);
+  const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: certs.dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', at(`${name}.key`));
+  openssl('req', '-new', '-key', at(`${name}.key`), '-out', at(`${name}.csr`), '-subj', '/CN=localhost');
+  writeFileSync(at(`${name}.ext`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', at(`${name}.csr`), '-CA', at('ca.crt'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at(`${name}.crt`), '-days', '2', '-extfile', at(`${name}.ext`));
+  return { cert: pem(at(`${name}.crt`)), key: pem(at(`${name}.key`)) };
+}
+
 export function makeCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
   const at = (name: string): string => join(dir, name);
