@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   const workers = workerCount(config);
   if (workers > 1 && !isWorker()) {
     if (config.rateLimit.enabled && !config.rateLimit.redisUrl) logger.warn('rate limits are per worker: set rateLimit.redisUrl (REDIS_URL) to share them', { workers });
-    const code = await runPrimary(workers, logger, (url) => console.log(`gateway on ${url} (${workers} workers; GraphQL at ${url}/graphql)`));
+    const code = await runPrimary(workers, logger, (address) => {
+      const url = config.tls ? address.replace(/^http:/, 'https:') : address;
+      console.log(`gateway on ${url} (${workers} workers; GraphQL at ${url}/graphql)`);
+    });
     logger.flush();
     process.exit(code);
   }
