@@ -48,9 +48,15 @@ async function main(): Promise<void> {
   // GraphiQL's files are read and compressed now, in the background, rather than for the first browser.
   if (config.graphql.graphiql) prepareGraphiQL();
 
-  // The files a reload reads: the config file (as loadConfig finds it) and every service's SDL file.
+  // The files a reload reads: the config file (as loadConfig finds it), every service's SDL file, and the
+  // certificates and keys (a renewed certificate is served once its file is saved, with --watch).
   const configFile = configFileOf({ file });
-  const filesOf = (c: typeof config): string[] => [...(configFile ? [configFile] : []), ...Object.values(c.services).flatMap((s) => [s.schema, s.graphql?.schema].filter((f): f is string => f !== undefined))];
+  const filesOf = (c: typeof config): string[] =>
+    [
+      configFile,
+      c.tls?.cert, c.tls?.key, c.tls?.ca,
+      ...Object.values(c.services).flatMap((s) => [s.schema, s.graphql?.schema, s.tls?.ca, s.tls?.cert, s.tls?.key, s.signIdentity?.privateKey]),
+    ].filter((f): f is string => f !== undefined);
   const watcher = process.argv.includes('--watch') ? watchFiles(() => reload('a file changed')) : undefined;
   watcher?.set(filesOf(config));
   // One reload at a time: a GraphQL service's introspection is asynchronous, and a later reload must not

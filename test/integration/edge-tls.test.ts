@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../src/create-gateway.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import type { GatewayConfig } from '../../src/config/config-schema.ts';
 import { makeCertificates, renewServerCertificate, type TestCertificates } from '../harness/certificates.ts';
 import { bytesDigest, startEchoUpstream } from '../harness/echo-upstream.ts';
+import { startFaultUpstream } from '../harness/fault-upstream.ts';
 import { schemaFile, startStack, testConfig, type Stack } from '../harness/start-stack.ts';
 
 let certs: TestCertificates;
@@ -103,6 +105,17 @@ describe('over HTTP/2', () => {
     }
   });
 
+  it('refuses a GraphQL POST that does not declare its size, with a coded answer', async () => {
+    const client = session(stack.gatewayUrl);
+    try {
+      const answer = await h2(client, '/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"query":"{ __typename }"}') });
+      expect(answer.status).toBe(411);
+      expect(json(answer).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
+    } finally {
+      client.close();
+    }
+  });
+
   it('serves GraphiQL and the health endpoints', async () => {
     const client = session(stack.gatewayUrl);
     try {
@@ -134,6 +147,35 @@ describe('over HTTP/2', () => {
       expect(createHash('sha256').update(down.body).digest('hex')).toBe(bytesDigest(n));
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('the drain over HTTP/2', () => {
+  it('sends GOAWAY: the stream in flight finishes, no new one starts, and the drain ends', async () => {
+    const slow = await startFaultUpstream({ kind: 'delay', ms: 300, then: { kind: 'status', status: 200, body: { slow: true } } });
+    const gateway = createGateway(testConfig(
+      { users: { urls: ['http://127.0.0.1:9'], schema: schemaFile('users') }, movies: { urls: ['http://127.0.0.1:9'], schema: schemaFile('movies') }, slow: { urls: [slow.url] } },
+      { tls: { cert: certs.server.cert.file, key: certs.server.key.file }, routes: [{ prefix: '/slow', service: 'slow', access: 'public' }] },
+    ));
+    const url = await gateway.listen();
+    const client = session(url);
+    try {
+      const goaway = new Promise<void>((resolve) => client.once('goaway', () => resolve()));
+      const arrived = slow.nextRequest();
+      const inFlight = h2(client, '/slow/thing');
+      await arrived;
+      const drained = gateway.drain({ delayMs: 0, timeoutMs: 5_000 });
+      await goaway;
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(json(answer)).toEqual({ slow: true });
+      await drained;
+      expect(slow.requests).toHaveLength(1);
+    } finally {
+      client.destroy();
+      await gateway.close();
+      await slow.close();
     }
   });
 });
@@ -211,6 +253,11 @@ function reloadedConfig(): GatewayConfig {
 describe('start-up errors', () => {
   const services = { users: { urls: ['http://127.0.0.1:9'], schema: schemaFile('users') }, movies: { urls: ['http://127.0.0.1:9'], schema: schemaFile('movies') } };
   const build = (tls: Record<string, unknown>) => () => createGateway(testConfig(services, { tls }));
+
+  it('takes the files from TLS_CERT_FILE and TLS_KEY_FILE', () => {
+    const config = loadConfig({ envFile: false, env: { TLS_CERT_FILE: certs.server.cert.file, TLS_KEY_FILE: certs.server.key.file }, overrides: { services } });
+    expect(config.tls).toEqual({ cert: certs.server.cert.file, key: certs.server.key.file, http2: true });
+  });
 
   it('name a file that cannot be read, and a key that is not the certificate\'s', () => {
     expect(build({ cert: certs.server.cert.file, key: join(certs.dir, 'nope.key') })).toThrow(`tls.key: cannot read ${join(certs.dir, 'nope.key')} (ENOENT)`);
