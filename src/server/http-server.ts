@@ -143,6 +143,7 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     // Draining: this answer ends its connection, so the client's next request opens one elsewhere
     // (HTTP/2 has no such header: its sessions get GOAWAY from the drain).
     if (drain.draining && req.httpVersionMajor < 2) res.setHeader('connection', 'close');
+    if (req.httpVersionMajor === 2) dropStatusMessage(res);
     const [path, search] = splitTarget(req.url);
     // Traced: every request but the probes and the metrics scrapes has a span.
     const trace = tracing && !((path === '/healthz' || path === '/readyz' || path === metricsPath) && req.method === 'GET')
@@ -197,6 +198,17 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * HTTP/2 has no status message: node:http2 warns on stderr (a line that is no JSON log line) when one is
+ * given, as Yoga's server adapter does, so an HTTP/2 answer's writeHead drops it.
+ */
+function dropStatusMessage(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]) {
+    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, status, ...(typeof rest[0] === 'string' ? rest.slice(1) : rest));
+  } as ServerResponse['writeHead'];
+}
 
 /**
  * Plain HTTP; or, with config.tls, HTTPS: HTTP/2 and HTTP/1.1 on one port (ALPN), node:http2's

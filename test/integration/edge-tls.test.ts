@@ -63,6 +63,9 @@ function h2(session: ClientHttp2Session, path: string, options: { method?: strin
 const session = (url: string): ClientHttp2Session => connect(url, { ca: certs.ca.pem });
 const json = (a: H2Answer): any => JSON.parse(a.body.toString('utf8'));
 
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
+
 beforeAll(async () => {
   certs = makeCertificates();
   // The gateway reads copies, which the reload test replaces.
@@ -100,6 +103,8 @@ describe('over HTTP/2', () => {
       expect(json(answer).data.user.name).toMatch(/\S/);
       expect(answer.headers['strict-transport-security']).toBe('max-age=86400');
       expect((client.socket as TLSSocket).alpnProtocol).toBe('h2');
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).toEqual([]); // no "status message is not supported by HTTP/2" on stderr
     } finally {
       client.close();
     }
