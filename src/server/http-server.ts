@@ -199,6 +199,8 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
+const IDLE_TIMEOUT_MS = 65_000;
+
 /**
  * HTTP/2 has no status message: node:http2 warns on stderr (a line that is no JSON log line) when one is
  * given, as Yoga's server adapter does, so an HTTP/2 answer's writeHead drops it.
@@ -222,15 +224,18 @@ function serverFor(config: GatewayConfig, options: ServerOptions, listener: List
   if (!tls) server = createServer(options, listener);
   else if (!config.tls!.http2) server = createHttpsServer({ ...tls, ...options }, listener);
   else {
-    const h2 = createSecureServer({ ...tls, allowHTTP1: true, settings: { maxHeaderListSize: config.maxHeaderBytes } }, listener as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
-    // The HTTP/1.1 connections it serves go through node:http's own machinery, which reads these.
-    Object.assign(h2, { requestTimeout: options.requestTimeout, headersTimeout: options.headersTimeout, maxHeaderSize: options.maxHeaderSize });
+    // At most 100 streams at once per connection (nginx's 128, Go's 250; Node's default is no limit): one
+    // connection holds no more requests in flight than a hundred HTTP/1.1 connections would.
+    const settings = { maxHeaderListSize: config.maxHeaderBytes, maxConcurrentStreams: 100 };
+    const h2 = createSecureServer({ ...tls, allowHTTP1: true, settings }, listener as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+    // The HTTP/1.1 connections it serves go through node:http's own machinery, which reads these (below too).
+    Object.assign(h2, { requestTimeout: options.requestTimeout, headersTimeout: options.headersTimeout, connectionsCheckingInterval: options.connectionsCheckingInterval, maxHeaderSize: options.maxHeaderSize });
+    // An HTTP/2 session idle this long is closed (none would be, and each holds its memory and socket).
+    h2.setTimeout(IDLE_TIMEOUT_MS);
     trackConnections(h2);
     server = h2;
   }
-  if ('keepAliveTimeout' in server) {
-    server.keepAliveTimeout = 65_000; // outlive common client and load-balancer idle timeouts
-    server.maxHeadersCount = 200;
-  }
+  // Keep-alive outlives common client and load-balancer idle timeouts.
+  Object.assign(server, { keepAliveTimeout: IDLE_TIMEOUT_MS, maxHeadersCount: 200 });
   return server;
 }
