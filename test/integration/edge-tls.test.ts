@@ -103,6 +103,7 @@ describe('over HTTP/2', () => {
       expect(json(answer).data.user.name).toMatch(/\S/);
       expect(answer.headers['strict-transport-security']).toBe('max-age=86400');
       expect((client.socket as TLSSocket).alpnProtocol).toBe('h2');
+      expect(client.remoteSettings.maxConcurrentStreams).toBe(100); // one connection, at most 100 requests in flight
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
       expect(warnings).toEqual([]); // no "status message is not supported by HTTP/2" on stderr
     } finally {
