@@ -152,6 +152,8 @@ function mapOperation(doc: OpenApiDocument, types: SchemaTypes, path: string, me
       ? mapped.why
       : p.in === 'query' && !isName(p.name)
         ? 'not a GraphQL name, which a query template key must be'
+        : p.in !== 'path' && types.isInputObject(mapped.type)
+          ? `an object (${p.style ?? 'form'} style), which the gateway does not spell in a ${p.in === 'header' ? 'header' : 'query string'}`
         : p.in === 'query' && list && (exploded || (p.style && p.style !== 'form') || (p.collectionFormat && p.collectionFormat !== 'csv'))
           ? 'a list sent other than comma-joined (the gateway joins list arguments with commas)'
           : undefined;

@@ -98,6 +98,11 @@ export class SchemaTypes {
     return this.defs.get(name)?.fields;
   }
 
+  /** Whether a mapped type reference ("[FilterInput!]") names an input object (which no query string carries). */
+  isInputObject(type: string): boolean {
+    return this.defs.get(type.replace(/[[\]!]/g, ''))?.keyword === 'input';
+  }
+
   /** Puts a directive on an object type (an @entity). */
   annotate(name: string, directive: string): void {
     const def = this.defs.get(name);
