@@ -83,6 +83,12 @@ describe('a GraphQL service beside REST services', () => {
     expect((await statsOf(stack.moviesUrl)).routes).toEqual({ 'GET /movies?ids': 1 });
   });
 
+  it('passes on the service\'s own errors at their paths, each naming the service, beside the rest of the data', async () => {
+    const { body } = await gql(stack.gatewayUrl, '{ movie(id: "1") { title } broken topRatings(limit: 1) { score } }');
+    expect(body.data).toEqual({ movie: { title: expect.any(String) }, broken: null, topRatings: [{ score: 5 }] });
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'the ratings store is read-only today', path: ['broken'], extensions: expect.objectContaining({ code: 'RATINGS_READ_ONLY', service: 'ratings' }) })]);
+  });
+
   it('keeps the service\'s own unions: each item is the type the service says', async () => {
     const { body } = await gql(stack.gatewayUrl, '{ feed { __typename ... on Rating { score movie { title } } ... on Critic { name } } }');
     expect(body.errors).toBeUndefined();
