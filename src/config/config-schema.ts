@@ -44,6 +44,22 @@ const Retry = strict({
   budgetMinPerSecond: num(0, 100_000).default(5).meta(m('retries allowed per second regardless of traffic')),
 }).transform(inMs(['baseDelay', 'maxDelay']));
 
+// ── access rules (routes, GraphQL services) ─────────────────────────────────────────────────────
+const scopeSets = list(list(str()).min(1, { error: 'a scope set lists at least one scope' })).min(1, { error: 'list at least one scope set, e.g. [["movies:write"]]' });
+const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+const accessRule = either(
+  (v) => !isObject(v),
+  z.enum(['public', 'authenticated', 'protected'], { error: (iss) => `expected "public", "authenticated" or { "scopes": [["movies:write"]], "owner": "/users/{id}" }, got ${JSON.stringify(iss.input)}` })
+    .transform((v) => (v === 'protected' ? 'authenticated' : v)),
+  strict({
+      scopes: scopeSets.optional(),
+      owner: str().refine((o) => OWNER_PATTERN.test(o) && (o.match(/\{/g) ?? []).length === 1, {
+        error: (iss) => `expected a path pattern with one placeholder for the owner's id, such as "/users/{id}", got ${JSON.stringify(iss.input)}`,
+      }).optional(),
+  }).refine((r) => r.scopes !== undefined || r.owner !== undefined, { error: 'give "scopes", "owner" or both' }),
+);
+export type RouteAccess = 'public' | 'authenticated' | { scopes?: string[][] | undefined; owner?: string | undefined };
+
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const isTypeOrField = (v: string): boolean => v.split('.').length <= 2 && v.split('.').every((n) => GRAPHQL_NAME.test(n));
 const typeOrField = str().refine(isTypeOrField, { error: (iss) => `expected "Type" or "Type.field", got ${JSON.stringify(iss.input)}` });
@@ -64,6 +80,15 @@ const GraphQLService = strict({
   }), (k) => GRAPHQL_NAME.test(k), 'a type name').default({}).meta(m('how to look up the entities it shares with REST services by key (one request per level): { "Movie": { "field": "moviesByIds", "argument": "ids" } }; a Query field taking one list of IDs and answering a list of the type is found without it', { shown: 'found' })),
   rename: byName(graphqlName, isTypeOrField, '"Type" or "Type.field"').default({}).meta(m('new names where its names clash: { "Review": "RatingReview", "Query.top": "topRatings" }', { shown: 'none' })),
   hide: list(typeOrField).default([]).meta(m('types and fields left out of the gateway\'s schema: ["Query.debug", "Rating.internalNote"]', { shown: 'none' })),
+  access: strict({
+    Query: accessRule.default('public').meta(m('who may use its Query fields: "public", "authenticated" or { "scopes": [["ratings:read"]] }')),
+    Mutation: accessRule.default('authenticated').meta(m('who may use its Mutation fields (the service sees the identity headers, and may check more)')),
+  }).superRefine((a, ctx) => {
+    for (const root of ['Query', 'Mutation'] as const) {
+      const rule = a[root];
+      if (typeof rule === 'object' && rule.owner !== undefined) ctx.addIssue({ code: 'custom', path: [root, 'owner'], message: 'owner is for passthrough routes (an id in the path); a GraphQL service checks ownership itself, from the identity headers' });
+    }
+  }).prefault({}).meta(m('checked by the gateway before any request reaches the service', { shown: '`{ Query: "public", Mutation: "authenticated" }`' })),
 });
 
 const ServiceTls = strict({
@@ -145,20 +170,6 @@ export const Service = ServiceEntry.transform(inMs(['timeout', 'connectTimeout',
 });
 
 // ── routes ──────────────────────────────────────────────────────────────────────────────────────
-const scopeSets = list(list(str()).min(1, { error: 'a scope set lists at least one scope' })).min(1, { error: 'list at least one scope set, e.g. [["movies:write"]]' });
-const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
-const accessRule = either(
-  (v) => !isObject(v),
-  z.enum(['public', 'authenticated', 'protected'], { error: (iss) => `expected "public", "authenticated" or { "scopes": [["movies:write"]], "owner": "/users/{id}" }, got ${JSON.stringify(iss.input)}` })
-    .transform((v) => (v === 'protected' ? 'authenticated' : v)),
-  strict({
-      scopes: scopeSets.optional(),
-      owner: str().refine((o) => OWNER_PATTERN.test(o) && (o.match(/\{/g) ?? []).length === 1, {
-        error: (iss) => `expected a path pattern with one placeholder for the owner's id, such as "/users/{id}", got ${JSON.stringify(iss.input)}`,
-      }).optional(),
-  }).refine((r) => r.scopes !== undefined || r.owner !== undefined, { error: 'give "scopes", "owner" or both' }),
-);
-export type RouteAccess = 'public' | 'authenticated' | { scopes?: string[][] | undefined; owner?: string | undefined };
 
 const limit = (max: number, window: string) => strict({ max: int(1, 1_000_000_000).default(max), window: duration(1).prefault(window) }).transform(inMs(['window']));
 const budgets = (what: string) => strict({ authenticated: limit(1200, '1m').prefault({}), anonymous: limit(300, '1m').prefault({}) }).prefault({}).meta(m(what, { shown: '`{ authenticated: { max: 1200, window: "1m" }, anonymous: { max: 300, window: "1m" } }`' }));

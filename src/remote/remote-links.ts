@@ -10,6 +10,7 @@
 // A root field or a non-entity type's field that both sides declare is refused at start-up, naming the
 // rename that would settle it.
 import { getNamedType, isObjectType } from 'graphql';
+import type { RouteAccess } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 import type { CostModel, FieldCost } from '../sdl/cost-model.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
@@ -36,6 +37,8 @@ export interface RemoteLinks {
   delegated: ReadonlySet<string>;
   /** What each joined or delegated field costs in calls. */
   costs: ReadonlyMap<string, FieldCost>;
+  /** The access rule of each GraphQL service's root field that is not public (graphql.access). */
+  rootAccess: ReadonlyMap<string, RouteAccess>;
 }
 
 const ROOTS = ['Query', 'Mutation'] as const;
@@ -51,6 +54,7 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
     (resolvers[typeName] ??= {})[fieldName] = selectionSet ? { selectionSet, resolve } : { resolve };
   };
   const claimedBy = new Map<string, string>(); // root fields and types' fields across GraphQL services
+  const rootAccess = new Map<string, RouteAccess>();
 
   for (const remote of remotes) {
     const schema = remote.publicSchema;
@@ -64,6 +68,8 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
         claimedBy.set(where, `the GraphQL service ${remote.name}`);
         delegated.add(where);
         costs.set(where, cost('perParent', 1)); // one request, whatever it selects
+        const rule = remote.config.graphql!.access[root];
+        if (rule !== 'public') rootAccess.set(where, rule);
       }
     }
     for (const type of Object.values(schema.getTypeMap())) {
@@ -118,5 +124,5 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
       }
     }
   }
-  return { resolvers, delegated, costs };
+  return { resolvers, delegated, costs, rootAccess };
 }

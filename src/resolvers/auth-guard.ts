@@ -3,6 +3,8 @@
 // query resolves. The messages are built once, at schema build.
 import { defaultFieldResolver, type GraphQLFieldResolver } from 'graphql';
 import { describeScopes, holdsScopes } from '../auth/identity.ts';
+import { checkRouteAccess } from '../auth/route-access.ts';
+import type { RouteAccess } from '../config/config-schema.ts';
 import { gatewayGraphQLError } from '../errors.ts';
 import { readPath } from '../read-path.ts';
 import type { AccessPolicy } from '../sdl/directives/auth-directives.ts';
@@ -33,4 +35,24 @@ export function guardResolver(where: string, policy: AccessPolicy, inner: Resolv
   GENERATED_RESOLVERS.add(guarded);
   GUARDED_RESOLUTIONS.set(guarded, { before: check, inner });
   return guarded;
+}
+
+/**
+ * A GraphQL service's root field under its configured rule (services.<name>.graphql.access): checked
+ * before the delegation, so a refused field sends nothing to the service.
+ */
+export function guardRemoteRoot(where: string, access: RouteAccess, inner: Resolver | undefined, adminScope: string): Resolver {
+  const resolve = inner ?? (defaultFieldResolver as Resolver);
+  return (source, args, context, info) => {
+    const refusal = checkRouteAccess(access, context.identity, where, '', adminScope);
+    if (refusal) throw gatewayGraphQLError(refusal.code, refusal.message);
+    return resolve(source, args, context, info);
+  };
+}
+
+/** The rule in words, for the field's description in GraphiQL's docs. */
+export function describeRouteAccess(access: RouteAccess): string {
+  if (access === 'public') return 'Access: public.';
+  if (access === 'authenticated') return 'Access: an authenticated caller.';
+  return `Access: the scope ${describeScopes(access.scopes ?? [])}.`;
 }

@@ -24,7 +24,7 @@ import { ConfigError } from '../errors.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { readTypeTag, typeTaggingResolver } from '../resolvers/abstract-type-resolver.ts';
-import { guardResolver } from '../resolvers/auth-guard.ts';
+import { describeRouteAccess, guardRemoteRoot, guardResolver } from '../resolvers/auth-guard.ts';
 import { buildCostModel, type CostModel } from '../sdl/cost-model.ts';
 import { rateLimitResolver } from '../resolvers/rate-limit-guard.ts';
 import { checkEntities } from '../sdl/check-entities.ts';
@@ -137,6 +137,10 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
       if (isAbstractType(returned) && !delegated && discriminators.has(returned.name)) {
         generated = typeTaggingResolver(where, discriminators.get(returned.name) as Discriminator, generated, serviceDeclaring(subgraphs, typeName, fieldName));
       }
+      // A GraphQL service's root field under its configured rule; refused, it sends nothing (a non-null
+      // field's refusal nulls its parent, as graphql-js does with any error).
+      const remoteRule = links.rootAccess.get(where);
+      if (remoteRule) return { ...field, description: [field.description, describeRouteAccess(remoteRule)].filter(Boolean).join('\n\n'), resolve: guardRemoteRoot(where, remoteRule, generated, adminScope) };
       const policy = combinePolicies(fieldPolicies.get(where), typePolicies.get(getNamedType(field.type).name));
       const limit = fieldLimits.get(where);
       if (!policy && !limit) return { ...field, resolve: generated };

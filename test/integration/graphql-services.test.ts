@@ -11,7 +11,7 @@ import { gql } from '../harness/graphql-client.ts';
 import { closeServer, listen } from '../harness/listen.ts';
 import { resetStats, statsOf } from '../harness/service-stats.ts';
 import { ROOT, schemaFile, startStack, testConfig, type Stack } from '../harness/start-stack.ts';
-import { testToken } from '../harness/test-tokens.ts';
+import { bearer, testToken } from '../harness/test-tokens.ts';
 import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstream.ts';
 import { createGateway, type Gateway } from '../../src/create-gateway.ts';
 import type { GatewayConfig } from '../../src/config/config-schema.ts';
@@ -129,11 +129,28 @@ describe('its requests go through the upstream layer', () => {
   });
 
   it('sends a mutation as one POST', async () => {
-    const { body } = await gql(stack.gatewayUrl, 'mutation { rate(movieId: "4", score: 1, reviewerId: "2") { id score movie { id title } } }');
+    const { body } = await gql(stack.gatewayUrl, 'mutation { rate(movieId: "4", score: 1, reviewerId: "2") { id score movie { id title } } }', { headers: await bearer('2') });
     expect(body.errors).toBeUndefined();
     expect(body.data.rate.movie.title).toBeTruthy();
     expect(ratings.requests.map((r) => [r.method, r.operation, r.fields])).toEqual([['POST', 'mutation', ['rate']]]);
     ratings.rows.pop();
+  });
+
+  it('checks its access rules before anything is sent: mutations need a caller by default, queries what the configuration says', async () => {
+    const anonymous = await gql(stack.gatewayUrl, 'mutation { rate(movieId: "4", score: 1, reviewerId: "2") { id } }');
+    expect(anonymous.body.data).toBeNull();
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const guarded = await startStack({ usersUrl: stack.usersUrl, moviesUrl: stack.moviesUrl, config: { services: { ratings: { graphql: { url: `${ratingsUrl}/graphql`, schema: RATINGS_SCHEMA, access: { Query: { scopes: [['ratings:read']] } } } } } } });
+    try {
+      const without = await gql(guarded.gatewayUrl, '{ rating(id: "r1") { score } movie(id: "1") { title } }', { headers: await bearer('2') });
+      expect(without.body.data).toEqual({ rating: null, movie: { title: expect.any(String) } });
+      expect(without.body.errors?.[0]).toMatchObject({ path: ['rating'], extensions: { code: 'FORBIDDEN' } });
+      const withScope = await gql(guarded.gatewayUrl, '{ rating(id: "r1") { score } }', { headers: await bearer('2', 'ratings:read') });
+      expect(withScope.body.data).toEqual({ rating: { score: 4 } });
+    } finally {
+      await guarded.close();
+    }
+    expect(ratings.requests).toHaveLength(1); // only the one allowed
   });
 
   it('hides what the configuration hides', async () => {
@@ -189,7 +206,7 @@ describe('when the GraphQL service fails', () => {
   it('never sends a mutation twice', async () => {
     fault.setMode({ kind: 'status', status: 503, body: {} });
     fault.requests.length = 0;
-    const { body } = await gql(faulty.gatewayUrl, 'mutation { rate(movieId: "1", score: 3, reviewerId: "2") { id } }');
+    const { body } = await gql(faulty.gatewayUrl, 'mutation { rate(movieId: "1", score: 3, reviewerId: "2") { id } }', { headers: await bearer('2') });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'ratings' });
     expect(fault.requests.map((r) => r.method)).toEqual(['POST']);
   });
