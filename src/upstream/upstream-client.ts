@@ -52,6 +52,7 @@ export interface ProbedInstance extends InstanceReport {
 }
 
 const PROBE_TIMEOUT_MS = 1_000;
+const MAX_LOGGED_PATH = 512;
 const PROBE_CACHE_MS = 1_000;
 
 export class UpstreamClient {
@@ -183,7 +184,9 @@ export class UpstreamClient {
           ms: Math.round((performance.now() - started) * 100) / 100,
         };
         onCall?.(record);
-        if (logging) log.info('upstream call', request.log ? { ...record } : { requestId: request.requestId, ...record });
+        // A long target (a batch of a thousand ids, a GraphQL query sent as a GET) is cut in the log line.
+        const logged = record.path.length > MAX_LOGGED_PATH ? { ...record, path: `${record.path.slice(0, MAX_LOGGED_PATH)}…` } : record;
+        if (logging) log.info('upstream call', request.log ? { ...logged } : { requestId: request.requestId, ...logged });
       }
     }
   }
