@@ -16,6 +16,7 @@ import { startFaultUpstream, type FaultUpstream } from '../harness/fault-upstrea
 import { createGateway, type Gateway } from '../../src/create-gateway.ts';
 import type { GatewayConfig } from '../../src/config/config-schema.ts';
 import { introspectGraphQLServices } from '../../src/remote/remote-schema.ts';
+import { createLogger } from '../../src/logger.ts';
 
 const ratings = createRatingsService();
 let ratingsUrl: string;
@@ -172,6 +173,24 @@ describe('its requests go through the upstream layer', () => {
       expect(ratings.requests).toHaveLength(0);
     } finally {
       await tight.close();
+    }
+  });
+});
+
+describe('its calls in the log', () => {
+  it('are one line each, with a long GET target cut (the dev extensions keep it whole)', async () => {
+    const lines: string[] = [];
+    const logged = await startStack({ usersUrl: stack.usersUrl, moviesUrl: stack.moviesUrl, logger: createLogger({ level: 'info', write: (line) => lines.push(line) }), config: { services: { ratings: { graphql: { url: `${ratingsUrl}/graphql`, schema: RATINGS_SCHEMA } } } } });
+    try {
+      const id = 'x'.repeat(600);
+      const { body } = await gql(logged.gatewayUrl, `{ rating(id: "${id}") { score } }`);
+      expect(body.data).toEqual({ rating: null });
+      const call = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'upstream call' && l.service === 'ratings');
+      expect(call.path).toHaveLength(513);
+      expect(call.path.endsWith('…')).toBe(true);
+      expect(body.extensions?.upstream?.requests[0]?.path.length).toBeGreaterThan(600);
+    } finally {
+      await logged.close();
     }
   });
 });
