@@ -18,7 +18,7 @@ const responseKey = (node: FieldNode): string => node.alias?.value ?? node.name.
  * in one delegation (a DataLoader per place in the operation and request, dispatched by the request's
  * level scheduler; the lookups of one level then share one HTTP request, remote-executor.ts).
  */
-export function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: Lookup): Resolver {
+export function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: Lookup, maxBatchSize: number): Resolver {
   const keyNode: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: keyField } };
   // One selection per place in the operation (the field's nodes), made once: it also keys the loaders.
   const selections = new WeakMap<readonly FieldNode[], SelectionSetNode>();
@@ -35,7 +35,7 @@ export function lookupResolver(subschema: SubschemaConfig, keyField: string, loo
       const found = await delegateToSchema({ schema: subschema, operation: 'query' as never, fieldName: lookup.field, args: lookup.args(keys), selectionSet: set, returnType: type, context, info, skipTypeMerging: true });
       if (found instanceof Error) return keys.map(() => found);
       return keys.map((_, i) => (Array.isArray(found) ? (found[i] ?? null) : null));
-    }, { batchScheduleFn: context.rest.schedule, maxBatchSize: Number.MAX_SAFE_INTEGER }));
+    }, { batchScheduleFn: context.rest.schedule, maxBatchSize })); // the service's maxBatchSize keys per lookup
   };
   return async (parent, args, context, info) => {
     if (isExternalObject(parent) && responseKey(info.fieldNodes[0]!) in parent) return defaultMergedResolver(parent, args, context, info);

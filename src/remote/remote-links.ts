@@ -88,7 +88,7 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
             const other = claimedBy.get(where);
             if (other) throw new ConfigError(`${where} is added by both ${other} and the GraphQL service ${remote.name}: hide it in one (graphql.hide)`);
             claimedBy.set(where, `the GraphQL service ${remote.name}`);
-            set(type.name, f, lookupResolver(remote.subschema, owner.keyField, lookup), `{ ${owner.keyField} }`);
+            set(type.name, f, lookupResolver(remote.subschema, owner.keyField, lookup, remote.config.maxBatchSize), `{ ${owner.keyField} }`);
             costs.set(where, cost('perParentBatch', remote.config.maxBatchSize));
           }
         }

@@ -65,6 +65,19 @@ describe('a GraphQL service beside REST services', () => {
     expect(ratings.requests[0]!.fields.every((f) => f === 'moviesByIds')).toBe(true);
   });
 
+  it('splits a level\'s keys by the service\'s maxBatchSize, the parts still in one HTTP request', async () => {
+    const small = await startStack({ usersUrl: stack.usersUrl, moviesUrl: stack.moviesUrl, config: { services: { ratings: { graphql: { url: `${ratingsUrl}/graphql`, schema: RATINGS_SCHEMA }, maxBatchSize: 2 } } } });
+    try {
+      ratings.requests.length = 0;
+      const { body } = await gql(small.gatewayUrl, '{ movies(limit: 5) { rating } }');
+      expect(body.data.movies.map((m: any) => m.rating)).toEqual([4.5, 3, 2, null, null]);
+      expect(ratings.requests).toHaveLength(1);
+      expect(ratings.requests[0]!.fields).toEqual(['moviesByIds', 'moviesByIds', 'moviesByIds']); // 2 + 2 + 1 keys
+    } finally {
+      await small.close();
+    }
+  });
+
   it('makes one request per level however deep the query goes into the service', async () => {
     const { body } = await gql(stack.gatewayUrl, '{ movies(limit: 3) { rating ratings { score movie { rating ratings { id } } } } }');
     expect(body.errors).toBeUndefined();
