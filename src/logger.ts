@@ -115,6 +115,7 @@ export function createLogger(options: LoggerOptions): Logger {
 /** The gateway's logger as configured: level, format, and every header that carries a secret. */
 export function configuredLogger(config: Pick<GatewayConfig, 'logLevel' | 'logFormat' | 'auth' | 'services'>, write?: (line: string) => void): Logger {
   const { subject, scopes } = config.auth.identityHeaders;
-  const configured = Object.values(config.services).flatMap((service) => Object.keys(service.headers));
+  // The services' configured headers, and their signed-identity headers (an assertion is a short-lived credential).
+  const configured = Object.values(config.services).flatMap((service) => [...Object.keys(service.headers), ...(service.signIdentity ? [service.signIdentity.header] : [])]);
   return createLogger({ level: config.logLevel, format: config.logFormat, write, redactHeaders: [subject, scopes, ...configured] });
 }
