@@ -43,7 +43,12 @@ export function runPrimary(count: number, logger: Logger, onListening: (address:
     return worker;
   };
 
-  cluster.on('listening', (_worker, address) => {
+  // Each worker listens on the main port first (then on the redirect or admin ports, if any): its first
+  // 'listening' is the one that counts.
+  const listeningWorkers = new Set<number>();
+  cluster.on('listening', (worker, address) => {
+    if (listeningWorkers.has(worker.id)) return;
+    listeningWorkers.add(worker.id);
     listening++;
     if (announced || listening < count) return;
     announced = true;
