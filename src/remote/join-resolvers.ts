@@ -2,7 +2,7 @@
 // (remote-links.ts decides where each goes).
 import { defaultMergedResolver, delegateToSchema, isExternalObject, type SubschemaConfig } from '@graphql-tools/delegate';
 import DataLoader from 'dataloader';
-import { GraphQLList, Kind, type FieldNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { GraphQLList, Kind, type FieldNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import { gatewayGraphQLError } from '../errors.ts';
 import { GUARDED_RESOLUTIONS, type ResolverContext } from '../resolvers/resolver-context.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
@@ -12,36 +12,70 @@ export type Resolver = GraphQLFieldResolver<any, ResolverContext, any>;
 
 const responseKey = (node: FieldNode): string => node.alias?.value ?? node.name.value;
 
+/** The lookups of one place in an operation (the same parent type under the same path), in one request. */
+interface Place {
+  /** Every field asked for there, in the order first seen (each field's nodes once). */
+  nodes: FieldNode[];
+  seen: Set<readonly FieldNode[]>;
+  /** The first field's info: the place's operation, fragments and variables. */
+  info: GraphQLResolveInfo;
+  loader: DataLoader<string, unknown>;
+}
+
+/** "movies.ratings.movie" for movies.0.ratings.1.movie.title: the place, whatever the list positions. */
+function placeOf(info: GraphQLResolveInfo): string {
+  let key = info.parentType.name;
+  for (let p = info.path.prev; p; p = p.prev) if (typeof p.key === 'string') key = `${p.key}.${key}`;
+  return key;
+}
+
 /**
- * A field only the GraphQL service has, on an entity a REST service owns: read from the parent when the
- * parent came from the service with it, else looked up by the parent's key, every parent of the level
- * in one delegation (a DataLoader per place in the operation and request, dispatched by the request's
- * level scheduler; the lookups of one level then share one HTTP request, remote-executor.ts).
+ * The fields only the GraphQL service has, on an entity a REST service owns (one resolver serves them
+ * all): read from the parent when the parent came from the service with them, else looked up by the
+ * parent's key — every field asked for at the same place, for every parent of the level, in one
+ * lookup (a DataLoader per place and request, dispatched by the request's level scheduler; the lookups
+ * of one level then share one HTTP request, remote-executor.ts). A field first seen at a place after its
+ * lookup went out is fetched with the next one (the loader keeps no cache across lookups for that).
  */
 export function lookupResolver(subschema: SubschemaConfig, keyField: string, lookup: Lookup, maxBatchSize: number): Resolver {
   const keyNode: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: keyField } };
-  // One selection per place in the operation (the field's nodes), made once: it also keys the loaders.
-  const selections = new WeakMap<readonly FieldNode[], SelectionSetNode>();
+  const placesKey = {}; // this lookup's places, in each request's scope
   const listTypes = new WeakMap<GraphQLObjectType, GraphQLList<GraphQLObjectType>>();
-  const loaderOf = (context: ResolverContext, info: GraphQLResolveInfo): DataLoader<string, unknown> => {
-    let selectionSet = selections.get(info.fieldNodes);
-    if (!selectionSet) selections.set(info.fieldNodes, (selectionSet = lookup.selection(keyNode, info.fieldNodes, info.parentType)));
-    let returnType = listTypes.get(info.parentType);
-    if (!returnType) listTypes.set(info.parentType, (returnType = new GraphQLList(info.parentType)));
-    const set = selectionSet;
-    const type = returnType;
-    return context.rest.perRequest(set, () => new DataLoader<string, unknown>(async (keys) => {
-      // The first parent's info stands for the level: same place, same selection, same variables.
-      const found = await delegateToSchema({ schema: subschema, operation: 'query' as never, fieldName: lookup.field, args: lookup.args(keys), selectionSet: set, returnType: type, context, info, skipTypeMerging: true });
-      if (found instanceof Error) return keys.map(() => found);
-      return keys.map((_, i) => (Array.isArray(found) ? (found[i] ?? null) : null));
-    }, { batchScheduleFn: context.rest.schedule, maxBatchSize })); // the service's maxBatchSize keys per lookup
+  const placeFor = (context: ResolverContext, info: GraphQLResolveInfo): Place => {
+    const places = context.rest.perRequest(placesKey, () => new Map<string, Place>());
+    const at = placeOf(info);
+    let place = places.get(at);
+    if (!place) {
+      let returnType = listTypes.get(info.parentType);
+      if (!returnType) listTypes.set(info.parentType, (returnType = new GraphQLList(info.parentType)));
+      const type = returnType;
+      const created: Place = {
+        nodes: [],
+        seen: new Set(),
+        info,
+        loader: new DataLoader<string, unknown>(async (keys) => {
+          // Each key once (with no cache, the loader passes repeats on), answers given back to every asker.
+          const unique = [...new Set(keys)];
+          const selectionSet = lookup.selection(keyNode, created.nodes, info.parentType);
+          const found = await delegateToSchema({ schema: subschema, operation: 'query' as never, fieldName: lookup.field, args: lookup.args(unique), selectionSet, returnType: type, context, info: created.info, skipTypeMerging: true });
+          if (found instanceof Error) return keys.map(() => found);
+          const byKey = new Map(unique.map((k, i) => [k, Array.isArray(found) ? (found[i] ?? null) : null]));
+          return keys.map((k) => byKey.get(k) ?? null);
+        }, { batchScheduleFn: context.rest.schedule, maxBatchSize, cache: false }),
+      };
+      places.set(at, (place = created));
+    }
+    if (!place.seen.has(info.fieldNodes)) {
+      place.seen.add(info.fieldNodes);
+      place.nodes.push(...info.fieldNodes);
+    }
+    return place;
   };
   return async (parent, args, context, info) => {
     if (isExternalObject(parent) && responseKey(info.fieldNodes[0]!) in parent) return defaultMergedResolver(parent, args, context, info);
     const key = parent?.[keyField];
     if (key === null || key === undefined) return null;
-    const found = await loaderOf(context, info).load(String(key));
+    const found = await placeFor(context, info).loader.load(String(key));
     if (found instanceof Error) throw found;
     if (found === null || found === undefined) return null;
     return defaultMergedResolver(found as Parameters<typeof defaultMergedResolver>[0], args, context, info);

@@ -83,12 +83,14 @@ export function linkRemoteServices(remotes: readonly RemoteService[], rest: Rest
         if (remoteOnly.length > 0) {
           const lookup = lookupOf(remote, type, owner.keyField);
           if (!lookup) throw new ConfigError(`the GraphQL service ${remote.name} adds ${remoteOnly.map((f) => `${type.name}.${f}`).join(', ')} to ${owner.service}'s entity, and has no lookup of ${type.name} by ${owner.keyField}: set services.${remote.name}.graphql.entities.${type.name} = { "field": "…", "argument": "…" } (a Query field that takes a list of keys), or declare _entities`);
+          // One resolver for all of them: the fields asked for at one place share one lookup.
+          const resolve = lookupResolver(remote.subschema, owner.keyField, lookup, remote.config.maxBatchSize);
           for (const f of remoteOnly) {
             const where = `${type.name}.${f}`;
             const other = claimedBy.get(where);
             if (other) throw new ConfigError(`${where} is added by both ${other} and the GraphQL service ${remote.name}: hide it in one (graphql.hide)`);
             claimedBy.set(where, `the GraphQL service ${remote.name}`);
-            set(type.name, f, lookupResolver(remote.subschema, owner.keyField, lookup, remote.config.maxBatchSize), `{ ${owner.keyField} }`);
+            set(type.name, f, resolve, `{ ${owner.keyField} }`);
             costs.set(where, cost('perParentBatch', remote.config.maxBatchSize));
           }
         }
