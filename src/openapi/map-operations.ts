@@ -40,6 +40,9 @@ interface RootField {
   idsParams: Array<{ name: string; joined: boolean }>;
 }
 
+/** Query parameters that size a page: limit, first, per_page, pageSize, size, count, top. */
+const PAGE_SIZE = /^(limit|first|top|count|size|per_?page|page_?size|perPage|pageSize|max_?results|maxResults)$/i;
+
 const isJson = (type: string): boolean => /^application\/(.+\+)?json\b/i.test(type) || type === '*/*';
 
 export interface MappedDocument {
@@ -96,7 +99,8 @@ export function mapOpenApi(doc: OpenApiDocument, options: { service: string; sou
   const header = [
     `# The ${options.service} service, imported from ${options.source} (${doc.swagger2 ? 'Swagger' : 'OpenAPI'} ${doc.version}${api.info?.title ? `, "${api.info.title}"` : ''}${api.info?.version ? ` ${api.info.version}` : ''})`,
     '# by `npm run import-openapi`. It passes the gateway\'s start-up checks as it is; edit it from here on',
-    '# (descriptions, access rules, @listSize, fields that refer to other services\' entities).',
+    '# (descriptions, access rules, @listSize where no page-size argument gives it, fields that refer to other',
+    '# services\' entities).',
     ...serverNote(api),
     ...(skipped.length > 0 ? ['#', '# Not mapped:', ...skipped.map((s) => `#   ${s}`)] : []),
   ];
@@ -130,6 +134,7 @@ function mapOperation(doc: OpenApiDocument, types: SchemaTypes, path: string, me
   let body: string | undefined;
   let byKey: RootField['byKey'];
   const idsParams: RootField['idsParams'] = [];
+  let pageSize: { arg: string; given: boolean; max: number | undefined } | undefined;
 
   for (const p of params) {
     const what = `${p.in} parameter "${p.name}"`;
@@ -167,6 +172,7 @@ function mapOperation(doc: OpenApiDocument, types: SchemaTypes, path: string, me
     const required = p.in === 'path' || p.required === true;
     const defaultValue = schema?.default !== undefined && !required ? literal(schema.default, mapped.type !== 'String' && mapped.type !== 'ID') : undefined;
     args.push(...description(p.description, '    '), `    ${arg}: ${mapped.type}${required && !mapped.type.endsWith('!') ? '!' : ''}${defaultValue !== undefined ? ` = ${defaultValue}` : ''}`);
+    if (p.in === 'query' && mapped.type.replace(/!$/, '') === 'Int' && PAGE_SIZE.test(p.name)) pageSize ??= { arg, given: required || defaultValue !== undefined, max: schema?.maximum };
     if (p.in === 'path') pathTemplate = pathTemplate.replaceAll(`{${p.name}}`, `{args.${arg}}`);
     else if (p.in === 'query') {
       query[p.name] = `{args.${arg}}`;
@@ -216,10 +222,14 @@ function mapOperation(doc: OpenApiDocument, types: SchemaTypes, path: string, me
   if (method === 'get' && pathParams.length === 1 && path.endsWith(`/{${pathParams[0]!.name}}`) && !params.some((p) => p.in !== 'path' && p.required)) {
     byKey = { param: pathParams[0]!.name, arg: fieldName(pathParams[0]!.name) };
   }
+  // A list with a page-size argument: its size for the cost estimate (@listSize), as a hand-written file has.
+  const listSize = returns.type.startsWith('[') && pageSize
+    ? ` @listSize(slicingArguments: [${JSON.stringify(pageSize.arg)}]${pageSize.given ? '' : `, requireOneSlicingArgument: false${pageSize.max !== undefined ? `, assumedSize: ${pageSize.max}` : ''}`})`
+    : '';
   const lines = [
     ...description([op.summary, op.description].filter(Boolean).join('\n\n') || undefined, '  '),
     ...(op.deprecated ? ['  # deprecated in the document'] : []),
-    `  ${name}${argumentList(args)}: ${returns.type} @rest(${directive.join(', ')})`,
+    `  ${name}${argumentList(args)}: ${returns.type} @rest(${directive.join(', ')})${listSize}`,
   ];
   return { field: { root, name, lines, method, path, returns, ...(byKey && { byKey }), idsParams }, notes };
 }

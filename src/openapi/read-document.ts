@@ -16,6 +16,7 @@ export interface SchemaObject {
   items?: SchemaObject;
   enum?: unknown[];
   default?: unknown;
+  maximum?: number;
   allOf?: SchemaObject[];
   oneOf?: SchemaObject[];
   anyOf?: SchemaObject[];

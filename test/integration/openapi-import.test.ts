@@ -94,6 +94,15 @@ describe('the imported SDL', () => {
     expect(r.bCalls).toEqual(r.aCalls);
   });
 
+  it('sizes the lists by their page-size argument (@listSize), so the cost estimate is the hand-written one\'s', async () => {
+    const query = '{ users(limit: 3) { id name } movies(limit: 4, offset: 2) { id title } user(id: "1") { name } }';
+    const a = await gql(handWritten.gatewayUrl, query);
+    const b = await gql(importedUrl, query);
+    expect(b.body.extensions?.cost?.estimated).toEqual(a.body.extensions?.cost?.estimated);
+    expect(b.body.extensions?.cost?.estimated).toEqual({ calls: 3, items: 8 });
+    expect(readFileSync(results.users!.out, 'utf8')).toContain('ids: "{args.ids}" }) @listSize(slicingArguments: ["limit"])');
+  });
+
   it('gives a missing record null with NOT_FOUND, as the hand-written schema does', async () => {
     const r = await both('{ user(id: "999999") { id name } }');
     expect(r.imported.data).toEqual({ user: null });

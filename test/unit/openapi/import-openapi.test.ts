@@ -21,7 +21,7 @@ describe('Swagger 2.0', () => {
     expect(r.entities).toEqual(['Pet']);
     expect(r.sdl).toContain('type Pet @entity(key: "id", batchPath: "/pets", batchParam: "ids", keys: REPEATED, match: KEY) {');
     expect(r.sdl).toContain('getPetById(petId: ID!): Pet @ref(key: "{args.petId}")');
-    expect(r.sdl).toContain('listPets(limit: Int = 20, status: ListPetsStatus, xTenant: String): [Pet!] @rest(path: "/pets", query: { limit: "{args.limit}", status: "{args.status}" }, headers: [{ name: "x-tenant", value: "{args.xTenant}" }])');
+    expect(r.sdl).toContain('listPets(limit: Int = 20, status: ListPetsStatus, xTenant: String): [Pet!] @rest(path: "/pets", query: { limit: "{args.limit}", status: "{args.status}" }, headers: [{ name: "x-tenant", value: "{args.xTenant}" }]) @listSize(slicingArguments: ["limit"])');
     expect(r.sdl).toContain('addPet(input: PetInput!): Pet @rest(method: POST, path: "/pets", body: "{args.input}")');
     expect(r.sdl).toContain('deletePet(petId: ID!): Int @rest(method: DELETE, path: "/pets/{args.petId}", value: "{response.status}")');
     // readOnly: in the output type, not in the input
