@@ -157,6 +157,20 @@ describe('over HTTP/2', () => {
   });
 });
 
+describe('limits over HTTP/2', () => {
+  it('refuses a streamed body over passthrough.maxBodyBytes with a coded 413, and goes on serving the session', async () => {
+    const client = session(stack.gatewayUrl);
+    try {
+      const answer = await h2(client, '/echo/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(17 * 1024 * 1024, 1) });
+      expect(answer.status).toBe(413);
+      expect(json(answer).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect((await h2(client, '/healthz')).status).toBe(200);
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('the drain over HTTP/2', () => {
   it('sends GOAWAY: the stream in flight finishes, no new one starts, and the drain ends', async () => {
     const slow = await startFaultUpstream({ kind: 'delay', ms: 300, then: { kind: 'status', status: 200, body: { slow: true } } });
