@@ -27,9 +27,6 @@ export interface PassthroughOptions {
   fromTrustedProxy?: ((req: IncomingMessage) => boolean) | undefined;
 }
 
-/** An HTTP/2 answer (node:http2's compatibility API), which takes no connection-level headers. */
-const isHttp2 = (res: ServerResponse): boolean => (res as unknown as { stream?: unknown }).stream !== undefined;
-
 /** Handles the request if a route matches its path; returns false when none does. */
 export type Passthrough = (req: IncomingMessage, res: ServerResponse, meta: RequestMeta, path: string, search: string) => boolean;
 
@@ -44,8 +41,9 @@ export function createPassthrough({ config, guard, upstream, fromTrustedProxy }:
       res.destroy();
       return;
     }
-    // HTTP/1.1 closes the connection (its unread body would follow); HTTP/2 resets the stream itself.
-    sendJsonError(res, refusal.code, refusal.message, requestId, close && !isHttp2(res) ? { ...refusal.headers, connection: 'close' } : refusal.headers);
+    // HTTP/1.1 closes the connection (its unread body would follow); over HTTP/2 the server's answers
+    // drop the header and the stream is reset (server/http-server.ts).
+    sendJsonError(res, refusal.code, refusal.message, requestId, close ? { ...refusal.headers, connection: 'close' } : refusal.headers);
   };
   const unexpected = (res: ServerResponse, { requestId, log }: RequestMeta, where: string, err: unknown): void => {
     log.error(`unexpected error in ${where}`, { error: (err as Error)?.stack ?? String(err) });
@@ -62,7 +60,7 @@ export function createPassthrough({ config, guard, upstream, fromTrustedProxy }:
     let limit: BodyLimit | undefined;
     const declared = req.headers['content-length'];
     // A body of no declared size: chunked HTTP/1.1, or an HTTP/2 stream whose headers did not end it.
-    if (req.headers['transfer-encoding'] !== undefined || (declared === undefined && isHttp2(res) && !(req as unknown as Http2ServerRequest).stream.endAfterHeaders)) {
+    if (req.headers['transfer-encoding'] !== undefined || (declared === undefined && req.httpVersionMajor === 2 && !(req as unknown as Http2ServerRequest).stream.endAfterHeaders)) {
       limit = new BodyLimit(max);
       body = req.pipe(limit);
     } else if (declared !== undefined && declared !== '0') {

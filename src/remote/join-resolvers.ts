@@ -22,10 +22,18 @@ interface Place {
   loader: DataLoader<string, unknown>;
 }
 
-/** "movies.ratings.movie" for movies.0.ratings.1.movie.title: the place, whatever the list positions. */
+/**
+ * "movies.ratings.Movie" for movies.0.ratings.1.movie.title: the place, whatever the list positions.
+ * Worked out once per field's nodes (the same nodes serve every parent at one place), not per parent.
+ */
+const places = new WeakMap<readonly FieldNode[], string>();
 function placeOf(info: GraphQLResolveInfo): string {
-  let key = info.parentType.name;
-  for (let p = info.path.prev; p; p = p.prev) if (typeof p.key === 'string') key = `${p.key}.${key}`;
+  let key = places.get(info.fieldNodes);
+  if (key === undefined) {
+    key = info.parentType.name;
+    for (let p = info.path.prev; p; p = p.prev) if (typeof p.key === 'string') key = `${p.key}.${key}`;
+    places.set(info.fieldNodes, key);
+  }
   return key;
 }
 

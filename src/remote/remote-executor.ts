@@ -6,18 +6,11 @@
 // dispatches together) are merged into one HTTP request (@graphql-tools/batch-execute).
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
-import { GraphQLError, print, type DocumentNode } from 'graphql';
+import { GraphQLError, print } from 'graphql';
 import type { ServiceConfig } from '../config/config-schema.ts';
 import { gatewayGraphQLError } from '../errors.ts';
 import type { ResolverContext } from '../resolvers/resolver-context.ts';
 import type { UpstreamResponse } from '../upstream/messages.ts';
-
-const printed = new WeakMap<DocumentNode, string>();
-const printOnce = (document: DocumentNode): string => {
-  let text = printed.get(document);
-  if (text === undefined) printed.set(document, (text = print(document)));
-  return text;
-};
 
 /** The service's answer as a GraphQL result; each of its errors names the service and carries a code. */
 function toResult(service: string, res: UpstreamResponse): ExecutionResult {
@@ -40,7 +33,7 @@ export function remoteExecutor(service: string, config: ServiceConfig): Executor
   const endpoint = graphql.path;
   const send = async (request: ExecutionRequest): Promise<ExecutionResult> => {
     const { rest } = request.context as ResolverContext;
-    const query = printOnce(request.document);
+    const query = print(request.document); // a new document per delegation: nothing to cache
     const variables = request.variables && Object.keys(request.variables).length > 0 ? request.variables : undefined;
     if (request.operationType === 'mutation') {
       return toResult(service, await rest.call(service, 'POST', endpoint, { query, variables, operationName: request.operationName }, 1, undefined, endpoint));

@@ -12,7 +12,7 @@
 import { getNamedType, isObjectType } from 'graphql';
 import type { RouteAccess } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
-import type { CostModel, FieldCost } from '../sdl/cost-model.ts';
+import { keysPerCall, type CostModel, type FieldCost } from '../sdl/cost-model.ts';
 import type { EntityOwner } from '../sdl/entity-owner.ts';
 import { eitherSide, lookupResolver, restView, type Resolver } from './join-resolvers.ts';
 import { FEDERATION_FIELDS, lookupOf } from './lookups.ts';
@@ -43,7 +43,6 @@ export interface RemoteLinks {
 
 const ROOTS = ['Query', 'Mutation'] as const;
 
-const keysPerCall = (owner: EntityOwner): number => ('batchPath' in owner.load ? owner.maxBatchSize : 1);
 const cost = (calls: FieldCost['calls'], batchSize: number, weight = 1): FieldCost => ({ calls, batchSize, weight, completion: undefined, listSize: undefined });
 
 export function linkRemoteServices(remotes: readonly RemoteService[], rest: RestSide, model: CostModel): RemoteLinks {

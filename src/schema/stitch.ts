@@ -132,7 +132,7 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
       // meet: those keep stitch's resolver, or get their join's).
       const linked = links.resolvers[typeName]?.[fieldName]?.resolve;
       const delegated = !linked && links.delegated.has(where);
-      let generated = linked ?? (delegated ? field.resolve : resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName]);
+      let generated = linked ?? (delegated ? field.resolve : generatedOf(resolvers, typeName, fieldName));
       const returned = getNamedType(field.type);
       if (isAbstractType(returned) && !delegated && discriminators.has(returned.name)) {
         generated = typeTaggingResolver(where, discriminators.get(returned.name) as Discriminator, generated, serviceDeclaring(subgraphs, typeName, fieldName));
@@ -166,6 +166,10 @@ export function buildGatewaySchema(services: Readonly<Record<string, ServiceConf
   return { schema, owners, subgraphs, costModel };
 }
 
+/** The resolver a REST file generated for Type.field, if any. */
+const generatedOf = (resolvers: readonly ResolverMap[], typeName: string, fieldName: string): GraphQLFieldResolver<any, any, any> | undefined =>
+  resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName];
+
 /** What remote-links.ts needs to know of the REST side. */
 function restSide(subgraphs: readonly SubgraphPlan[], loaded: readonly LoadedSubgraph[], owners: ReadonlyMap<string, EntityOwner>, resolvers: readonly ResolverMap[]): RestSide {
   const declared = new Map<string, Set<string>>();
@@ -185,7 +189,7 @@ function restSide(subgraphs: readonly SubgraphPlan[], loaded: readonly LoadedSub
     owners,
     declared,
     declaredBy,
-    generated: (typeName, fieldName) => resolvers.find((r) => r[typeName]?.[fieldName])?.[typeName]?.[fieldName],
+    generated: (typeName, fieldName) => generatedOf(resolvers, typeName, fieldName),
     parentFields: (typeName, fieldName) => {
       const reads = new Set<string>();
       for (const l of loaded) {

@@ -28,7 +28,7 @@ export interface FieldCost {
 export type CostModel = ReadonlyMap<string, FieldCost>;
 
 /** Keys per call of an entity's loader: its batch size, or 1 when the owner has no batch endpoint. */
-const keysPerCall = (owner: EntityOwner): number => ('batchPath' in owner.load ? owner.maxBatchSize : 1);
+export const keysPerCall = (owner: EntityOwner): number => ('batchPath' in owner.load ? owner.maxBatchSize : 1);
 
 export function buildCostModel(subgraphs: readonly SubgraphPlan[], owners: ReadonlyMap<string, EntityOwner>): CostModel {
   const model = new Map<string, FieldCost>();

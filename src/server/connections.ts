@@ -33,6 +33,9 @@ export function trackConnections(server: Http2SecureServer): void {
   });
 }
 
+/** Whether the server's connections are tracked here (the HTTP/2 server): only then do requests count. */
+export const isTracked = (server: GatewayServer): boolean => tracked.has(server);
+
 /** A request began (HTTP/1.1 connections of a tracked server count theirs). */
 export function requestStarted(server: GatewayServer, req: IncomingMessage): void {
   const sockets = tracked.get(server)?.sockets;

@@ -2,7 +2,7 @@
 // routes (/, /healthz, /readyz), configured prefixes to the REST passthrough, anything else to a JSON
 // 404, and logs one line per request.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createSecureServer, Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { GatewayConfig } from '../config/config-schema.ts';
@@ -20,7 +20,7 @@ import type { Passthrough } from '../passthrough/proxy.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { DrainState, InFlight } from './drain.ts';
-import { closeIdleConnections, requestEnded, requestStarted, trackConnections, type GatewayServer } from './connections.ts';
+import { closeIdleConnections, isTracked, requestEnded, requestStarted, trackConnections, type GatewayServer } from './connections.ts';
 import { healthBody, readiness } from './health.ts';
 import { readServerTls } from './server-tls.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
@@ -143,7 +143,6 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     // Draining: this answer ends its connection, so the client's next request opens one elsewhere
     // (HTTP/2 has no such header: its sessions get GOAWAY from the drain).
     if (drain.draining && req.httpVersionMajor < 2) res.setHeader('connection', 'close');
-    if (req.httpVersionMajor === 2) dropStatusMessage(res);
     const [path, search] = splitTarget(req.url);
     // Traced: every request but the probes and the metrics scrapes has a span.
     const trace = tracing && !((path === '/healthz' || path === '/readyz' || path === metricsPath) && req.method === 'GET')
@@ -157,12 +156,12 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     const served = pipeline.current;
     drain.inFlight++;
     served.inFlight.start();
-    requestStarted(server, req);
+    if (counted) requestStarted(server, req);
     // 'close' comes after the answer is sent, or when the client left first (logged as 499).
     res.once('close', () => {
       drain.inFlight--;
       served.inFlight.end();
-      requestEnded(server, req);
+      if (counted) requestEnded(server, req);
       if (drain.refusing) setImmediate(() => closeIdleConnections(server)); // this connection, now idle
       if (!logRequests && !metrics && !trace) return;
       const status = res.writableFinished ? res.statusCode : 499;
@@ -180,6 +179,8 @@ export function createHttpServer({ config, pipeline, logger, metrics, drain, tra
     }
   };
   const server = serverFor(config, httpOptions, listener);
+  // Only the HTTP/2 server's HTTP/1.1 connections count their requests (node:http does it itself).
+  const counted = isTracked(server);
   // Requests Node's parser refuses (malformed, oversized heads, Content-Length with Transfer-Encoding)
   // get a JSON answer too, and their connection is closed.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: ServerResponse }) => {
@@ -201,15 +202,27 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const IDLE_TIMEOUT_MS = 65_000;
 
+/** Headers about the connection, which HTTP/2 forbids (node:http2 throws on them). */
+const CONNECTION_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'];
+
 /**
- * HTTP/2 has no status message: node:http2 warns on stderr (a line that is no JSON log line) when one is
- * given, as Yoga's server adapter does, so an HTTP/2 answer's writeHead drops it.
+ * The answers of the HTTP/2 server (made once, as its response class, rather than per request): its
+ * writeHead drops what HTTP/2 has no room for, so code written for HTTP/1.1 answers over both — a
+ * status message (Yoga's adapter gives one; node:http2 warns on stderr, a line that is no JSON log
+ * line) and connection-level headers (a refusal that closes an HTTP/1.1 connection; HTTP/2 resets the
+ * stream itself).
  */
-function dropStatusMessage(res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, status: number, ...rest: unknown[]) {
-    return (writeHead as (...args: unknown[]) => ServerResponse).call(this, status, ...(typeof rest[0] === 'string' ? rest.slice(1) : rest));
-  } as ServerResponse['writeHead'];
+class Http2Answer extends Http2ServerResponse {
+  override writeHead(status: number, ...rest: unknown[]): this {
+    const headers = (typeof rest[0] === 'string' ? rest[1] : rest[0]) as Record<string, unknown> | undefined;
+    let kept = headers;
+    if (headers && CONNECTION_HEADERS.some((h) => h in headers)) {
+      kept = { ...headers };
+      for (const h of CONNECTION_HEADERS) delete kept[h];
+    }
+    for (const h of CONNECTION_HEADERS) this.removeHeader(h);
+    return (super.writeHead as (status: number, headers?: object) => this)(status, kept);
+  }
 }
 
 /**
@@ -227,7 +240,7 @@ function serverFor(config: GatewayConfig, options: ServerOptions, listener: List
     // At most 100 streams at once per connection (nginx's 128, Go's 250; Node's default is no limit): one
     // connection holds no more requests in flight than a hundred HTTP/1.1 connections would.
     const settings = { maxHeaderListSize: config.maxHeaderBytes, maxConcurrentStreams: 100 };
-    const h2 = createSecureServer({ ...tls, allowHTTP1: true, settings }, listener as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+    const h2 = createSecureServer({ ...tls, allowHTTP1: true, settings, Http2ServerResponse: Http2Answer }, listener as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
     // The HTTP/1.1 connections it serves go through node:http's own machinery, which reads these (below too).
     Object.assign(h2, { requestTimeout: options.requestTimeout, headersTimeout: options.headersTimeout, connectionsCheckingInterval: options.connectionsCheckingInterval, maxHeaderSize: options.maxHeaderSize });
     // An HTTP/2 session idle this long is closed (none would be, and each holds its memory and socket).

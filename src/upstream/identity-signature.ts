@@ -12,7 +12,7 @@ import type { ServiceConfig } from '../config/config-schema.ts';
 import { ConfigError } from '../errors.ts';
 
 /** The issuer every assertion names. */
-export const IDENTITY_ISSUER = 'rest-graphql-gateway';
+const IDENTITY_ISSUER = 'rest-graphql-gateway';
 
 export interface IdentitySigner {
   header: string;

@@ -21,7 +21,7 @@ export interface IdentityHeaderNames {
   subject: string;
   scopes: string;
 }
-const DEFAULT_IDENTITY_HEADERS: IdentityHeaderNames = { subject: 'x-user-id', scopes: 'x-user-scopes' };
+
 
 export type { HttpMethod, UpstreamRequest, UpstreamResponse } from './messages.ts';
 
@@ -66,7 +66,7 @@ export class UpstreamClient {
    * `previous`: the client this one replaces on a reload; the services whose configuration did not
    * change keep its instances (their pools, breakers and retry budgets) as they are.
    */
-  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics?: GatewayMetrics | undefined, previous?: UpstreamClient, identityHeaders: IdentityHeaderNames = DEFAULT_IDENTITY_HEADERS) {
+  constructor(services: Readonly<Record<string, ServiceConfig>>, logger: Logger, metrics: GatewayMetrics | undefined, previous: UpstreamClient | undefined, identityHeaders: IdentityHeaderNames) {
     this.#logger = logger;
     this.#metrics = metrics;
     for (const [name, config] of Object.entries(services)) {

@@ -29,24 +29,30 @@ function startSecureService(options: { requireClientCert: boolean }): Promise<{ 
   return listen(server).then((url) => ({ server, url: url.replace('http://', 'https://'), seen }));
 }
 
-const gatewayFor = async (url: string, tls: Record<string, unknown> | undefined): Promise<{ gateway: Gateway; url: string }> => {
-  const gateway = createGateway(testConfig({ secure: { urls: [url], schema: ECHO_SDL, retry: { retries: 0 }, ...(tls && { tls }) } }));
+const gatewayFor = async (url: string, tls: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}): Promise<{ gateway: Gateway; url: string }> => {
+  const gateway = createGateway(testConfig({ secure: { urls: [url], schema: ECHO_SDL, retry: { retries: 0 }, ...(tls && { tls }) } }, extra));
   return { gateway, url: await gateway.listen() };
 };
+
+/** A secure service for the describe block it is called in, started before its tests and closed after. */
+function secureServiceFor(options: { requireClientCert: boolean }): () => Awaited<ReturnType<typeof startSecureService>> {
+  let service: Awaited<ReturnType<typeof startSecureService>> | undefined;
+  beforeAll(async () => {
+    service = await startSecureService(options);
+  });
+  afterAll(() => closeServer(service!.server));
+  return () => service!;
+}
 
 beforeAll(() => {
   certs = makeCertificates();
 });
 
 describe('a service behind TLS with a private CA', () => {
-  let service: Awaited<ReturnType<typeof startSecureService>>;
-  beforeAll(async () => {
-    service = await startSecureService({ requireClientCert: false });
-  });
-  afterAll(() => closeServer(service.server));
+  const secure = secureServiceFor({ requireClientCert: false });
 
   it('is called over TLS when the configuration names the CA', async () => {
-    const { gateway, url } = await gatewayFor(service.url, { ca: certs.ca.file });
+    const { gateway, url } = await gatewayFor(secure().url, { ca: certs.ca.file });
     try {
       const { body } = await gql(url, '{ echo { url } }');
       expect(body.errors).toBeUndefined();
@@ -58,13 +64,13 @@ describe('a service behind TLS with a private CA', () => {
 
   it('is refused, with a coded error naming it, when its certificate is not from a trusted CA', async () => {
     for (const tls of [undefined, { ca: certs.otherCa.file }]) {
-      const before = service.seen.length;
-      const { gateway, url } = await gatewayFor(service.url, tls);
+      const before = secure().seen.length;
+      const { gateway, url } = await gatewayFor(secure().url, tls);
       try {
         const { body } = await gql(url, '{ echo { url } }');
         expect(body.data).toEqual({ echo: null });
         expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'secure' });
-        expect(service.seen.length).toBe(before); // no request got through
+        expect(secure().seen.length).toBe(before); // no request got through
       } finally {
         await gateway.close();
       }
@@ -74,7 +80,7 @@ describe('a service behind TLS with a private CA', () => {
   it('reads the files again at a reload: the same files keep the pools, changed ones make new ones', async () => {
     const ca = join(certs.dir, 'reloaded-ca.crt');
     copyFileSync(certs.ca.file, ca);
-    const config = testConfig({ secure: { urls: [service.url], schema: ECHO_SDL, retry: { retries: 0 }, tls: { ca } } });
+    const config = testConfig({ secure: { urls: [secure().url], schema: ECHO_SDL, retry: { retries: 0 }, tls: { ca } } });
     const gateway = createGateway(config);
     try {
       const url = await gateway.listen();
@@ -92,7 +98,7 @@ describe('a service behind TLS with a private CA', () => {
   });
 
   it('checks the name the configuration gives instead of the URL\'s host', async () => {
-    const { gateway, url } = await gatewayFor(service.url, { ca: certs.ca.file, servername: 'elsewhere.example' });
+    const { gateway, url } = await gatewayFor(secure().url, { ca: certs.ca.file, servername: 'elsewhere.example' });
     try {
       const { body } = await gql(url, '{ echo { url } }');
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'secure' });
@@ -103,20 +109,15 @@ describe('a service behind TLS with a private CA', () => {
 });
 
 describe('a service that requires a client certificate (mTLS)', () => {
-  let service: Awaited<ReturnType<typeof startSecureService>>;
-  beforeAll(async () => {
-    service = await startSecureService({ requireClientCert: true });
-  });
-  afterAll(() => closeServer(service.server));
+  const secure = secureServiceFor({ requireClientCert: true });
 
   it('serves the gateway with its certificate, GraphQL and passthrough alike', async () => {
     const tls = { ca: certs.ca.file, cert: certs.client.cert.file, key: certs.client.key.file };
-    const gateway = createGateway(testConfig({ secure: { urls: [service.url], schema: ECHO_SDL, tls } }, { routes: [{ prefix: '/secure', service: 'secure', access: 'public' }] }));
+    const { gateway, url } = await gatewayFor(secure().url, tls, { routes: [{ prefix: '/secure', service: 'secure', access: 'public' }] });
     try {
-      const url = await gateway.listen();
       const { body } = await gql(url, '{ echo { url } }');
       expect(body.data.echo.url).toBe('/whoami over tls as gateway');
-      expect(service.seen.at(-1)).toEqual({ cn: 'gateway' });
+      expect(secure().seen.at(-1)).toEqual({ cn: 'gateway' });
       const passthrough = await fetch(`${url}/secure/things?x=1`);
       expect(passthrough.status).toBe(200);
       expect(((await passthrough.json()) as { url: string }).url).toBe('/secure/things?x=1 over tls as gateway');
@@ -126,12 +127,12 @@ describe('a service that requires a client certificate (mTLS)', () => {
   });
 
   it('refuses the gateway without one', async () => {
-    const before = service.seen.length;
-    const { gateway, url } = await gatewayFor(service.url, { ca: certs.ca.file });
+    const before = secure().seen.length;
+    const { gateway, url } = await gatewayFor(secure().url, { ca: certs.ca.file });
     try {
       const { body } = await gql(url, '{ echo { url } }');
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'secure' });
-      expect(service.seen.length).toBe(before);
+      expect(secure().seen.length).toBe(before);
     } finally {
       await gateway.close();
     }
